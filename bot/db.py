@@ -1,0 +1,59 @@
+"""Engine and session factory.
+
+SQLite is the embedded default, so it is set up the way a concurrent writer needs it:
+
+* WAL, so readers never wait for the writer;
+* ``busy_timeout``, so a writer waits for the lock instead of failing with "database is locked";
+* foreign keys on;
+* every transaction begins ``IMMEDIATE``. With pysqlite's default (a deferred ``BEGIN``) two
+  transactions may both read, then both try to write: one of them gets SQLITE_BUSY at once,
+  with no waiting, because SQLite cannot upgrade a read lock held across a concurrent write.
+  Taking the write lock at ``BEGIN`` turns that into an orderly queue. Reads in WAL mode are
+  not blocked by it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    if not is_sqlite(url):
+        kwargs.setdefault("pool_pre_ping", True)
+        return create_async_engine(url, **kwargs)
+
+    connect_args = kwargs.pop("connect_args", {})
+    # The driver's own lock wait; the PRAGMA below sets the same for SQLite itself.
+    connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+    engine = create_async_engine(url, connect_args=connect_args, **kwargs)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from pysqlite, so that the "begin" hook below decides.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,155 @@
+"""Settings read from the environment and `.env` (PRODUCT.md §7.2).
+
+Nothing here is created at import time: `Settings()` is built once by the CLI and passed down.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message is meant for the operator as it is."""
+
+
+def parse_hhmm(value: str) -> time:
+    match = _TIME_RE.match(value.strip())
+    if not match:
+        raise ValueError(f"expected HH:MM, got {value!r}")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_quiet_hours(value: str) -> tuple[time, time] | None:
+    """`21:00-08:00` → (21:00, 08:00); an empty string or `off` disables quiet hours."""
+    value = value.strip()
+    if value.lower() in {"", "off", "none", "-"}:
+        return None
+    start, sep, end = value.partition("-")
+    if not sep:
+        raise ValueError(f"expected HH:MM-HH:MM, got {value!r}")
+    return parse_hhmm(start), parse_hhmm(end)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    bot_token: SecretStr | None = None
+    bot_username: str | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = "sqlite+aiosqlite:///data/dpo-bot.sqlite3"
+    redis_url: str | None = None
+    timezone: str = "Asia/Yekaterinburg"
+    digest_time: str = "09:00"
+    reminder_after_days: int = Field(default=3, ge=1)
+    reminder_every_days: int = Field(default=2, ge=1)
+    escalate_after_days: int = Field(default=7, ge=1)
+    quiet_hours: str = "21:00-08:00"
+    webhook_base_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    web_host: str = "0.0.0.0"
+    web_port: int = Field(default=8080, ge=1, le=65535)
+    api_token: SecretStr | None = None
+    webhook_out_url: str | None = None
+    webhook_out_secret: SecretStr | None = None
+    require_cancel_reason: bool = False
+    invite_ttl_days: int = Field(default=14, ge=1, le=365)
+    log_level: str = "INFO"
+    # Version of the personal-data consent text; stored with every acceptance.
+    consent_version: str = "2024-1"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("digest_time")
+    @classmethod
+    def _valid_digest_time(cls, value: str) -> str:
+        parse_hhmm(value)
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _valid_quiet_hours(cls, value: str) -> str:
+        parse_quiet_hours(value)
+        return value
+
+    @field_validator("telegram_api_url", "webhook_base_url", "webhook_out_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"expected an http(s) URL, got {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _pairs(self) -> Settings:
+        if self.webhook_out_url and not self.webhook_out_secret:
+            raise ValueError("WEBHOOK_OUT_SECRET is required when WEBHOOK_OUT_URL is set")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def digest_at(self) -> time:
+        return parse_hhmm(self.digest_time)
+
+    @property
+    def quiet(self) -> tuple[time, time] | None:
+        return parse_quiet_hours(self.quiet_hours)
+
+    def require_token(self) -> str:
+        """The bot token, or a clear error for the operator."""
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            raise SettingsError("BOT_TOKEN is required for run (get one from @BotFather)")
+        return self.bot_token.get_secret_value().strip()
+
+    def sqlite_path(self) -> Path | None:
+        """The file of an SQLite database (to create its folder), or None for other databases."""
+        prefix = "sqlite+aiosqlite:///"
+        if not self.database_url.startswith(prefix):
+            return None
+        rest = self.database_url[len(prefix) :].split("?", 1)[0]
+        if rest in {"", ":memory:"}:
+            return None
+        return Path(rest)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning pydantic's validation error into one readable `SettingsError`."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"]).upper() or "settings"
+            lines.append(f"{field}: {error['msg']}")
+        raise SettingsError("invalid settings:\n  " + "\n  ".join(lines)) from exc

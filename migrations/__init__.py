@@ -1,0 +1,1 @@
+"""Alembic migrations; run with `dpo-bot migrate` (see `bot.migrate`)."""

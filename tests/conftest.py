@@ -1,0 +1,97 @@
+"""Shared fixtures: a fresh database per test on SQLite and, where reachable, PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.db import create_engine, create_sessionmaker
+from models import Base
+
+PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SAMPLES = Path(os.environ.get("DPO_SAMPLES", SHARED / "samples"))
+FIXTURES = Path(__file__).parent / "fixtures"
+
+_pg_state: dict[str, str | None] = {}
+
+
+def _pg_unreachable_reason() -> str | None:
+    """None when PostgreSQL answers, else why not (checked once per run)."""
+    if "reason" not in _pg_state:
+        import asyncio
+
+        import asyncpg
+
+        async def probe() -> None:
+            connection = await asyncpg.connect(PG_ADMIN_DSN, timeout=3)
+            await connection.close()
+
+        try:
+            asyncio.run(probe())
+            _pg_state["reason"] = None
+        except Exception as exc:  # any failure means "skip with the reason"
+            _pg_state["reason"] = f"PostgreSQL unreachable at {PG_ADMIN_DSN}: {exc!r}"
+    return _pg_state["reason"]
+
+
+def _pg_admin(sql: str) -> None:
+    import asyncio
+
+    import asyncpg
+
+    async def run() -> None:
+        connection = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    asyncio.run(run())
+
+
+def make_database(kind: str, tmp_path: Path) -> Iterator[str]:
+    """Yield the URL of a new, empty database of `kind`; drop it afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}"
+        return
+    reason = _pg_unreachable_reason()
+    if reason:
+        pytest.skip(reason)
+    name = f"dpo_{uuid.uuid4().hex[:16]}"
+    _pg_admin(f'CREATE DATABASE "{name}"')
+    try:
+        base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+        yield f"{base}/{name}"
+    finally:
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database, once on SQLite and once on PostgreSQL."""
+    yield from make_database(request.param, tmp_path)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> Iterator[str]:
+    yield from make_database("sqlite", tmp_path)
+
+
+@pytest.fixture
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(db_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.create_all)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return create_sessionmaker(engine)
