@@ -1,0 +1,114 @@
+"""Builds the bot, the dispatcher and the database for `dpo-bot run`, and runs them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import BotCommand
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+import handlers
+from bot.db import create_engine, create_sessionmaker
+from bot.fsm_storage import DatabaseStorage
+from bot.settings import Settings
+from handlers import texts
+from handlers.middlewares import ConsentMiddleware, DbSessionMiddleware, InFlightMiddleware
+
+log = logging.getLogger(__name__)
+
+# How long a stop waits for updates that are being handled.
+STOP_GRACE_SECONDS = 20.0
+
+
+def build_bot(settings: Settings) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        token=settings.require_token(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def build_storage(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> tuple[BaseStorage, BaseEventIsolation]:
+    """Conversation state: the database by default, Redis (with its locks) when configured."""
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        redis_storage = RedisStorage.from_url(settings.redis_url)
+        return redis_storage, redis_storage.create_isolation()
+    return DatabaseStorage(sessionmaker), SimpleEventIsolation()
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    dispatcher: Dispatcher
+    in_flight: InFlightMiddleware
+
+
+def build_dispatcher(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> tuple[Dispatcher, InFlightMiddleware]:
+    storage, isolation = build_storage(settings, sessionmaker)
+    dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
+    in_flight = InFlightMiddleware()
+    # Outer middlewares run in this order for every update, inside aiogram's FSM middleware.
+    dispatcher.update.outer_middleware(in_flight)
+    dispatcher.update.outer_middleware(DbSessionMiddleware(sessionmaker))
+    dispatcher.update.outer_middleware(ConsentMiddleware(settings.consent_version))
+    dispatcher.include_routers(*handlers.routers())
+    dispatcher["settings"] = settings
+    return dispatcher, in_flight
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    engine = create_engine(settings.database_url)
+    sessionmaker = create_sessionmaker(engine)
+    dispatcher, in_flight = build_dispatcher(settings, sessionmaker)
+    return Runtime(settings, engine, sessionmaker, dispatcher, in_flight)
+
+
+async def set_commands(bot: Bot) -> None:
+    await bot.set_my_commands(
+        [BotCommand(command=name, description=text) for name, text in texts.COMMANDS.items()]
+    )
+
+
+async def run(settings: Settings) -> None:
+    """Long polling until SIGTERM or SIGINT; then finish in-flight updates and close cleanly."""
+    runtime = build_runtime(settings)
+    bot = build_bot(settings)
+    dispatcher = runtime.dispatcher
+
+    async def on_startup(bot: Bot) -> None:
+        me = await bot.get_me()
+        log.info("bot @%s (id %s) started", me.username, me.id)
+        await set_commands(bot)
+
+    async def on_shutdown() -> None:
+        await runtime.in_flight.wait(STOP_GRACE_SECONDS)
+        log.info("stopped; in-flight updates finished")
+
+    dispatcher.startup.register(on_startup)
+    dispatcher.shutdown.register(on_shutdown)
+    try:
+        await bot.delete_webhook(drop_pending_updates=False)
+        await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
+    finally:
+        await runtime.dispatcher.storage.close()
+        await runtime.engine.dispose()
+        # Let aiohttp close its connector transports before the loop ends.
+        await asyncio.sleep(0.05)

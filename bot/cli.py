@@ -1,0 +1,268 @@
+"""The operator's command line: `dpo-bot` (PRODUCT.md §7.1)."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from bot.settings import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _run_async(factory: Callable[[], Awaitable[T]]) -> T:
+    async def main() -> T:
+        return await factory()
+
+    return asyncio.run(main())
+
+
+def _prepare_database(settings: Settings) -> None:
+    path = settings.sqlite_path()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--log-level", default=None, help="DEBUG, INFO, WARNING… (default: LOG_LEVEL or INFO)"
+)
+def main(log_level: str | None) -> None:
+    """dpo-bot: заявки на ДПО в Telegram — the operator's commands."""
+    level = (log_level or _settings_level()).upper()
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # Alembic announces every plugin at INFO; the operator needs only our own lines.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.root.level))
+
+
+def _settings_level() -> str:
+    try:
+        return load_settings().log_level
+    except SettingsError:
+        return "INFO"
+
+
+@main.command()
+def migrate() -> None:
+    """Apply database migrations (DATABASE_URL)."""
+    from bot import migrate as migrations
+
+    settings = _settings()
+    _prepare_database(settings)
+    migrations.upgrade(settings.database_url)
+    click.echo("database is up to date")
+
+
+@main.command()
+def run() -> None:
+    """Apply migrations and run the bot (long polling) until SIGTERM or SIGINT."""
+    from bot import migrate as migrations
+    from bot.app import run as run_bot
+
+    settings = _settings()
+    try:
+        settings.require_token()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _prepare_database(settings)
+    migrations.upgrade(settings.database_url)
+    _run_async(lambda: run_bot(settings))
+
+
+@contextmanager
+def _progress(label: str, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on a terminal; nothing when the output is a file or a pipe."""
+    if not enabled:
+        yield None
+        return
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+            state["bar"] = bar
+            state["done"] = 0
+        bar.update(done - state["done"])
+        state["done"] = done
+
+    try:
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+
+
+@main.command("import")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--dry-run", is_flag=True, help="Check and report without writing anything.")
+def import_(files: tuple[Path, ...], dry_run: bool) -> None:
+    """Import CSV or XLSX files: people, applications, assessment results (one transaction each)."""
+    from services.importer import ImportFailed, import_file
+
+    from bot.db import create_engine, create_sessionmaker
+
+    settings = _settings()
+    _prepare_database(settings)
+    show_bar = sys.stderr.isatty()
+
+    async def go() -> bool:
+        engine = create_engine(settings.database_url)
+        sessionmaker = create_sessionmaker(engine)
+        ok = True
+        try:
+            for path in files:
+                with _progress(path.name, show_bar) as progress:
+                    try:
+                        async with sessionmaker.begin() as session:
+                            report = await import_file(
+                                session, path, dry_run=dry_run, progress=progress
+                            )
+                            if dry_run:
+                                await session.rollback()
+                    except ImportFailed as failed:
+                        ok = False
+                        click.echo(f"{path}: refused, nothing written", err=True)
+                        for error in failed.report.errors:
+                            click.echo(f"  {error}", err=True)
+                        continue
+                prefix = "dry run, nothing written: " if dry_run else ""
+                click.echo(f"{path}: {prefix}{report.summary()}")
+        finally:
+            await engine.dispose()
+        return ok
+
+    if not _run_async(go):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def export(file: Path) -> None:
+    """Write all applications to FILE (.csv or .xlsx) with the import columns."""
+    from services.exporter import export_applications
+
+    from bot.db import create_engine, create_sessionmaker
+
+    if file.suffix.lower() not in {".csv", ".xlsx"}:
+        raise click.BadParameter("the file must end with .csv or .xlsx", param_hint="FILE")
+    settings = _settings()
+
+    async def go() -> int:
+        engine = create_engine(settings.database_url)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                return await export_applications(session, file)
+        finally:
+            await engine.dispose()
+
+    count = _run_async(go)
+    click.echo(f"{file}: {count} applications")
+
+
+@main.command()
+@click.argument("codes", nargs=-1)
+@click.option("--org", "organization", help="Invite every person of this organization (by name).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write a CSV.")
+def invite(codes: tuple[str, ...], organization: str | None, out: Path | None) -> None:
+    """Print a one-time invitation link and code for each person (by external code)."""
+    from services.invitations import InvitationError, create_invitations, invite_link
+
+    from bot.db import create_engine, create_sessionmaker
+
+    if not codes and not organization:
+        raise click.UsageError("give person codes, or --org NAME")
+    settings = _settings()
+    username = _run_async(lambda: _bot_username(settings))
+
+    async def go() -> list[Any]:
+        engine = create_engine(settings.database_url)
+        try:
+            async with create_sessionmaker(engine).begin() as session:
+                return await create_invitations(
+                    session,
+                    codes=codes,
+                    organization=organization,
+                    ttl_days=settings.invite_ttl_days,
+                )
+        finally:
+            await engine.dispose()
+
+    try:
+        issued = _run_async(go)
+    except InvitationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = []
+    for item in issued:
+        link = invite_link(username, item.code)
+        expires = item.expires_at.astimezone(settings.tz).strftime("%d.%m.%Y %H:%M")
+        click.echo(f"{item.person_code}\t{item.full_name}\t{link}\t{item.code}\tдо {expires}")
+        rows.append([item.person_code, item.full_name, link, item.code, expires])
+    if out is not None:
+        with out.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle, delimiter=";")
+            writer.writerow(["Код", "ФИО", "Ссылка", "Код приглашения", "Действует до"])
+            writer.writerows(rows)
+        click.echo(f"{out}: {len(rows)} invitations", err=True)
+
+
+async def _bot_username(settings: Settings) -> str:
+    """The bot's username from Telegram (getMe) when a token is set, else BOT_USERNAME."""
+    if settings.bot_token is not None and settings.bot_token.get_secret_value().strip():
+        from bot.app import build_bot
+
+        bot = build_bot(settings)
+        try:
+            me = await bot.get_me()
+        except Exception as exc:
+            raise click.ClickException(f"getMe failed: {type(exc).__name__}: {exc}") from exc
+        finally:
+            await bot.session.close()
+        if me.username:
+            return me.username
+    if settings.bot_username:
+        return settings.bot_username.lstrip("@")
+    raise click.ClickException(
+        "set BOT_TOKEN (the username is asked from Telegram) or BOT_USERNAME"
+    )
+
+
+@main.command()
+@click.option(
+    "--force", is_flag=True, help="Send even to directors who already got today's digest."
+)
+def digest(force: bool) -> None:
+    """Send the daily digests now (arrives with the scheduled-work release)."""
+    raise click.ClickException("the daily digest is not available in this version yet")
+
+
+@main.command()
+def remind() -> None:
+    """Run the reminder and escalation pass now (arrives with the scheduled-work release)."""
+    raise click.ClickException("reminders are not available in this version yet")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,97 @@
+"""Conversation state kept in the bot's own database, so a prompt survives a restart.
+
+Inside an update the state is written through the update's own session (see
+`handlers.middlewares.DbSessionMiddleware`, which publishes it in `current_session`): a prompt and
+the change it leads to commit together, and on SQLite a second connection never waits for the
+write lock that the update's transaction already holds. Outside an update (aiogram reads the
+state before the session is opened) the storage uses a short transaction of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models import FsmRecord
+
+current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
+
+
+def storage_key(key: StorageKey) -> str:
+    return ":".join(
+        str(part if part is not None else "")
+        for part in (
+            key.bot_id,
+            key.chat_id,
+            key.user_id,
+            key.thread_id,
+            key.business_connection_id,
+            key.destiny,
+        )
+    )
+
+
+class DatabaseStorage(BaseStorage):
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        session = current_session.get()
+        if session is not None:
+            yield session
+            return
+        async with self._sessionmaker.begin() as own:
+            yield own
+
+    async def _record(self, session: AsyncSession, key: StorageKey) -> FsmRecord | None:
+        return await session.get(FsmRecord, storage_key(key))
+
+    async def _upsert(self, key: StorageKey, **values: Any) -> None:
+        # Read-then-write is safe on SQLite (BEGIN IMMEDIATE); on PostgreSQL two first writes
+        # of the same chat may race to insert, so the loser retries as an update.
+        for attempt in range(2):
+            try:
+                async with self._session() as session:
+                    record = await self._record(session, key)
+                    if record is None:
+                        record = FsmRecord(key=storage_key(key), state=None, data={})
+                        for name, value in values.items():
+                            setattr(record, name, value)
+                        async with session.begin_nested():
+                            session.add(record)
+                    else:
+                        for name, value in values.items():
+                            setattr(record, name, value)
+                        await session.flush()
+                return
+            except IntegrityError:
+                if attempt:
+                    raise
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        value = state.state if isinstance(state, State) else state
+        await self._upsert(key, state=value)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        async with self._session() as session:
+            record = await self._record(session, key)
+            return record.state if record else None
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        await self._upsert(key, data=dict(data))
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        async with self._session() as session:
+            record = await self._record(session, key)
+            return dict(record.data) if record else {}
+
+    async def close(self) -> None:
+        return None
