@@ -1,0 +1,133 @@
+"""End-to-end harness: `dpo-bot run` as a real process against the fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import migrate
+from bot.db import create_engine, create_sessionmaker
+from tests.fakeapi import FakeTelegram
+
+DPO_BOT = str(Path(sys.executable).with_name("dpo-bot"))
+TOKEN = "123456:TEST"
+# Settings a developer's shell might carry that must not leak into the bot under test.
+_SCRUB = (
+    "BOT_TOKEN",
+    "BOT_USERNAME",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "API_TOKEN",
+    "WEBHOOK_BASE_URL",
+    "WEBHOOK_OUT_URL",
+    "TELEGRAM_API_URL",
+)
+
+
+def bot_env(workdir: Path, database_url: str, api_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k.upper() not in _SCRUB}
+    env.update(
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=api_url,
+        DATABASE_URL=database_url,
+        LOG_LEVEL="INFO",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+@dataclass
+class BotProcess:
+    """One `dpo-bot run`; start it again after a stop or a kill to play a restart."""
+
+    fake: FakeTelegram
+    workdir: Path
+    env: dict[str, str]
+    process: asyncio.subprocess.Process | None = None
+    runs: int = 0
+    log_paths: list[Path] = field(default_factory=list)
+
+    async def start(self, *, wait: bool = True) -> None:
+        assert self.process is None, "already running"
+        self.runs += 1
+        log_path = self.workdir / f"bot-{self.runs}.log"
+        self.log_paths.append(log_path)
+        polls = self.fake.poll_count
+        with log_path.open("wb") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                DPO_BOT,
+                "run",
+                cwd=self.workdir,
+                env=self.env,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=log,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+        if wait:
+            try:
+                await self.fake.wait_polling(timeout=60, after=polls)
+            except TimeoutError:
+                raise AssertionError(f"the bot did not start polling:\n{self.log()}") from None
+
+    async def stop(self, sig: signal.Signals = signal.SIGTERM, timeout: float = 30) -> int:
+        assert self.process is not None
+        self.process.send_signal(sig)
+        try:
+            code = await asyncio.wait_for(self.process.wait(), timeout)
+        finally:
+            if self.process.returncode is None:
+                self.process.kill()
+                await self.process.wait()
+            self.process = None
+        return code
+
+    async def kill(self) -> None:
+        await self.stop(signal.SIGKILL)
+
+    def log(self) -> str:
+        return "\n".join(
+            f"--- run {n}\n" + path.read_text(errors="replace")
+            for n, path in enumerate(self.log_paths, 1)
+            if path.exists()
+        )
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram(token=TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """The bot's database as seen from the test, to seed it and to check what it holds."""
+    engine = create_engine(database_url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
+async def bot(fake: FakeTelegram, database_url: str, tmp_path: Path) -> AsyncIterator[BotProcess]:
+    """A configured, not yet started bot; stopped (and its exit checked) at the end."""
+    process = BotProcess(fake, tmp_path, bot_env(tmp_path, database_url, fake.base_url))
+    yield process
+    if process.process is not None:
+        code = await process.stop()
+        assert code == 0, process.log()
+    assert "Traceback" not in process.log(), process.log()
