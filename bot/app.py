@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
@@ -14,6 +15,8 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import handlers
@@ -87,8 +90,14 @@ async def set_commands(bot: Bot) -> None:
     )
 
 
+WEBHOOK_PATH = "/telegram/webhook"
+
+
 async def run(settings: Settings) -> None:
-    """Long polling until SIGTERM or SIGINT; then finish in-flight updates and close cleanly."""
+    """Serve updates until SIGTERM or SIGINT; then finish in-flight updates and close cleanly.
+
+    Long polling by default; a webhook on WEB_HOST:WEB_PORT when WEBHOOK_BASE_URL is set.
+    """
     runtime = build_runtime(settings)
     bot = build_bot(settings)
     dispatcher = runtime.dispatcher
@@ -105,10 +114,53 @@ async def run(settings: Settings) -> None:
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
     try:
-        await bot.delete_webhook(drop_pending_updates=False)
-        await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
+        if settings.webhook_base_url:
+            await _serve_webhook(runtime, bot)
+        else:
+            await bot.delete_webhook(drop_pending_updates=False)
+            await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
     finally:
         await runtime.dispatcher.storage.close()
         await runtime.engine.dispose()
         # Let aiohttp close its connector transports before the loop ends.
         await asyncio.sleep(0.05)
+
+
+async def _serve_webhook(runtime: Runtime, bot: Bot) -> None:
+    settings = runtime.settings
+    dispatcher = runtime.dispatcher
+    assert settings.webhook_base_url and settings.webhook_secret  # checked by Settings
+    secret = settings.webhook_secret.get_secret_value()
+    handler = SimpleRequestHandler(dispatcher, bot, handle_in_background=True, secret_token=secret)
+    app = web.Application()
+    # Registered by hand, not with handler.register(): that would close the bot's session when
+    # the server stops, before the updates in flight have finished.
+    app.router.add_post(WEBHOOK_PATH, handler.handle)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()
+    try:
+        await dispatcher.emit_startup(bot=bot, dispatcher=dispatcher, **dispatcher.workflow_data)
+        await web.TCPSite(runner, settings.web_host, settings.web_port).start()
+        await bot.set_webhook(
+            url=settings.webhook_base_url + WEBHOOK_PATH,
+            secret_token=secret,
+            allowed_updates=dispatcher.resolve_used_update_types(),
+        )
+        log.info("serving the webhook on %s:%s", settings.web_host, settings.web_port)
+        await stop.wait()
+        log.info("stop signal received")
+    finally:
+        # Stop accepting updates first; Telegram keeps what it could not deliver.
+        await runner.cleanup()
+        try:
+            await dispatcher.emit_shutdown(
+                bot=bot, dispatcher=dispatcher, **dispatcher.workflow_data
+            )
+        finally:
+            await bot.session.close()

@@ -120,9 +120,8 @@ def _progress(label: str, enabled: bool) -> Iterator[Callable[[int, int], None] 
 @click.option("--dry-run", is_flag=True, help="Check and report without writing anything.")
 def import_(files: tuple[Path, ...], dry_run: bool) -> None:
     """Import CSV or XLSX files: people, applications, assessment results (one transaction each)."""
-    from services.importer import ImportFailed, import_file
-
     from bot.db import create_engine, create_sessionmaker
+    from services.importer import ImportFailed, import_file
 
     settings = _settings()
     _prepare_database(settings)
@@ -162,9 +161,8 @@ def import_(files: tuple[Path, ...], dry_run: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def export(file: Path) -> None:
     """Write all applications to FILE (.csv or .xlsx) with the import columns."""
-    from services.exporter import export_applications
-
     from bot.db import create_engine, create_sessionmaker
+    from services.exporter import export_applications
 
     if file.suffix.lower() not in {".csv", ".xlsx"}:
         raise click.BadParameter("the file must end with .csv or .xlsx", param_hint="FILE")
@@ -188,9 +186,8 @@ def export(file: Path) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write a CSV.")
 def invite(codes: tuple[str, ...], organization: str | None, out: Path | None) -> None:
     """Print a one-time invitation link and code for each person (by external code)."""
-    from services.invitations import InvitationError, create_invitations, invite_link
-
     from bot.db import create_engine, create_sessionmaker
+    from services.invitations import InvitationError, create_invitations, invite_link
 
     if not codes and not organization:
         raise click.UsageError("give person codes, or --org NAME")

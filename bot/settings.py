@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class SettingsError(Exception):
@@ -110,6 +111,14 @@ class Settings(BaseSettings):
     def _pairs(self) -> Settings:
         if self.webhook_out_url and not self.webhook_out_secret:
             raise ValueError("WEBHOOK_OUT_SECRET is required when WEBHOOK_OUT_URL is set")
+        if self.webhook_base_url:
+            secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+            # Telegram echoes it in X-Telegram-Bot-Api-Secret-Token: 1-256 of [A-Za-z0-9_-].
+            if not _SECRET_RE.match(secret):
+                raise ValueError(
+                    "WEBHOOK_SECRET (1-256 characters A-Z, a-z, 0-9, _ and -) is required "
+                    "when WEBHOOK_BASE_URL is set"
+                )
         return self
 
     @property

@@ -1,0 +1,75 @@
+"""With WEBHOOK_BASE_URL set, `dpo-bot run` serves Telegram's webhook and checks its secret."""
+
+from __future__ import annotations
+
+import socket
+
+import aiohttp
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models import FsmRecord
+from tests.e2e.conftest import BotProcess
+from tests.fakeapi import FakeTelegram, User
+
+USER = User(id=7001, first_name="Игорь")
+SECRET = "s3cret-token_1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_webhook_mode(
+    bot: BotProcess, fake: FakeTelegram, db: async_sessionmaker[AsyncSession]
+) -> None:
+    port = free_port()
+    bot.env.update(
+        WEBHOOK_BASE_URL="https://bot.example.org",
+        WEBHOOK_SECRET=SECRET,
+        WEB_HOST="127.0.0.1",
+        WEB_PORT=str(port),
+    )
+    await bot.start(wait=False)
+    call = await fake.wait_for(lambda c: c.method == "setWebhook", timeout=60)
+    assert call.params["url"] == "https://bot.example.org/telegram/webhook"
+    assert call.params["secret_token"] == SECRET
+    assert fake.calls_of("getUpdates") == []
+
+    fake.register_user(USER)
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 1_700_000_000,
+            "chat": USER.chat_dict(),
+            "from": USER.to_dict(),
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+    url = f"http://127.0.0.1:{port}/telegram/webhook"
+    async with aiohttp.ClientSession() as http:
+        async with http.post(url, json=update) as response:
+            assert response.status == 401
+        async with http.post(
+            url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+        ) as response:
+            assert response.status == 401
+        assert fake.calls_of("sendMessage") == []
+
+        mark = fake.mark()
+        async with http.post(
+            url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        ) as response:
+            assert response.status == 200
+        consent = await fake.wait_for_message(USER.id, "152-ФЗ", since=mark)
+        assert consent["reply_markup"]["inline_keyboard"][0][0]["text"] == "Ознакомился"
+
+    code = await bot.stop()
+    assert code == 0, bot.log()
+    async with db() as session:
+        # Nothing was left half-done: no conversation was opened by the refused calls.
+        assert (await session.scalars(select(FsmRecord))).all() == []
