@@ -24,6 +24,7 @@ from bot.db import create_engine, create_sessionmaker
 from bot.fsm_storage import DatabaseStorage
 from bot.settings import Settings
 from handlers import texts
+from handlers.errors import on_error
 from handlers.middlewares import ConsentMiddleware, DbSessionMiddleware, InFlightMiddleware
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ def build_dispatcher(
     dispatcher.update.outer_middleware(DbSessionMiddleware(sessionmaker))
     dispatcher.update.outer_middleware(ConsentMiddleware(settings.consent_version))
     dispatcher.include_routers(*handlers.routers())
+    dispatcher.errors.register(on_error)
     dispatcher["settings"] = settings
     return dispatcher, in_flight
 

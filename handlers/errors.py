@@ -1,21 +1,23 @@
-"""The last line: log the failure with the update id only, and answer the user politely."""
+"""The last line: log a failure with the update id only, and answer the user politely.
+
+Registered on the dispatcher itself (see `bot.app.build_dispatcher`): aiogram routes an error to
+the error handlers of the router that failed and of its parents, so only the root sees them all,
+including failures in middlewares.
+"""
 
 from __future__ import annotations
 
 import logging
 from contextlib import suppress
 
-from aiogram import Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import ErrorEvent
 
 from handlers import texts
 
-router = Router(name=__name__)
 log = logging.getLogger(__name__)
 
 
-@router.error()
 async def on_error(event: ErrorEvent) -> bool:
     update = event.update
     # No personal data in logs: the update id and the error type are enough to find it.

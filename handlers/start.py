@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
+from handlers.edits import edit_markup
 from handlers.keyboards import ConsentCb, consent_keyboard
 from services.consent import record_consent
 from services.people import person_by_telegram
@@ -39,7 +40,7 @@ async def accept_consent(query: CallbackQuery, session: AsyncSession, consent_ve
     await query.answer(texts.CONSENT_THANKS if created else texts.CONSENT_ALREADY)
     if isinstance(query.message, Message):
         # The button has done its job: keep the text, drop the keyboard.
-        await query.message.edit_reply_markup(reply_markup=None)
+        await edit_markup(query.message, None)
         if created:
             await greet(query.message, session, telegram_id=query.from_user.id)
 
@@ -51,8 +52,3 @@ async def greet(message: Message, session: AsyncSession, telegram_id: int | None
         await message.answer(texts.HOW_TO_GET_ACCESS)
     else:
         await message.answer(texts.greeting(person.full_name, person.roles))
-
-
-@router.callback_query(F.data.startswith("consent"))
-async def consent_malformed(query: CallbackQuery) -> None:
-    await query.answer()

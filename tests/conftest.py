@@ -95,3 +95,16 @@ async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return create_sessionmaker(engine)
+
+
+@pytest.fixture
+async def sqlite_sessionmaker(sqlite_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A migrated-equivalent SQLite database (for tests that need no PostgreSQL run)."""
+    engine = create_engine(sqlite_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.create_all)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+from tests.dispatcher import harness  # noqa: E402, F401  (fixture for dispatcher-level tests)
