@@ -33,9 +33,17 @@ def _run_async(factory: Callable[[], Awaitable[T]]) -> T:
 
 
 def _prepare_database(settings: Settings) -> None:
+    """Create the SQLite folder and bring the schema up to date.
+
+    Every command that touches the database does this, so an operator may start with
+    `dpo-bot import` on a new machine; applying migrations that are already applied is a no-op.
+    """
+    from bot import migrate as migrations
+
     path = settings.sqlite_path()
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+    migrations.upgrade(settings.database_url)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,18 +72,13 @@ def _settings_level() -> str:
 @main.command()
 def migrate() -> None:
     """Apply database migrations (DATABASE_URL)."""
-    from bot import migrate as migrations
-
-    settings = _settings()
-    _prepare_database(settings)
-    migrations.upgrade(settings.database_url)
+    _prepare_database(_settings())
     click.echo("database is up to date")
 
 
 @main.command()
 def run() -> None:
     """Apply migrations and run the bot (long polling) until SIGTERM or SIGINT."""
-    from bot import migrate as migrations
     from bot.app import run as run_bot
 
     settings = _settings()
@@ -84,7 +87,6 @@ def run() -> None:
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
     _prepare_database(settings)
-    migrations.upgrade(settings.database_url)
     _run_async(lambda: run_bot(settings))
 
 
@@ -120,6 +122,8 @@ def _progress(label: str, enabled: bool) -> Iterator[Callable[[int, int], None] 
 @click.option("--dry-run", is_flag=True, help="Check and report without writing anything.")
 def import_(files: tuple[Path, ...], dry_run: bool) -> None:
     """Import CSV or XLSX files: people, applications, assessment results (one transaction each)."""
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from bot.db import create_engine, create_sessionmaker
     from services.importer import ImportFailed, import_file
 
@@ -127,31 +131,43 @@ def import_(files: tuple[Path, ...], dry_run: bool) -> None:
     _prepare_database(settings)
     show_bar = sys.stderr.isatty()
 
+    async def import_one(session: AsyncSession, path: Path) -> bool:
+        with _progress(path.name, show_bar) as progress:
+            try:
+                # A savepoint per file: a refused file leaves the others as they are.
+                async with session.begin_nested():
+                    report = await import_file(session, path, progress=progress)
+            except ImportFailed as failed:
+                failed.report.dry_run = dry_run
+                click.echo(failed.report.summary(), err=True)
+                for error in sorted(
+                    failed.report.errors, key=lambda e: (e.sheet or "", e.line or 0)
+                ):
+                    click.echo(f"  {error}", err=True)
+                return False
+        report.dry_run = dry_run
+        click.echo(report.summary())
+        return True
+
     async def go() -> bool:
         engine = create_engine(settings.database_url)
         sessionmaker = create_sessionmaker(engine)
-        ok = True
+        results = []
         try:
-            for path in files:
-                with _progress(path.name, show_bar) as progress:
-                    try:
-                        async with sessionmaker.begin() as session:
-                            report = await import_file(
-                                session, path, dry_run=dry_run, progress=progress
-                            )
-                            if dry_run:
-                                await session.rollback()
-                    except ImportFailed as failed:
-                        ok = False
-                        click.echo(f"{path}: refused, nothing written", err=True)
-                        for error in failed.report.errors:
-                            click.echo(f"  {error}", err=True)
-                        continue
-                prefix = "dry run, nothing written: " if dry_run else ""
-                click.echo(f"{path}: {prefix}{report.summary()}")
+            if dry_run:
+                # Files are tried together, as a real run would see them (people before the
+                # assessment results that name them), in one transaction that is rolled back.
+                async with sessionmaker() as session:
+                    for path in files:
+                        results.append(await import_one(session, path))
+                    await session.rollback()
+            else:
+                for path in files:
+                    async with sessionmaker.begin() as session:
+                        results.append(await import_one(session, path))
         finally:
             await engine.dispose()
-        return ok
+        return all(results)
 
     if not _run_async(go):
         sys.exit(1)
@@ -167,6 +183,7 @@ def export(file: Path) -> None:
     if file.suffix.lower() not in {".csv", ".xlsx"}:
         raise click.BadParameter("the file must end with .csv or .xlsx", param_hint="FILE")
     settings = _settings()
+    _prepare_database(settings)
 
     async def go() -> int:
         engine = create_engine(settings.database_url)
@@ -192,6 +209,7 @@ def invite(codes: tuple[str, ...], organization: str | None, out: Path | None) -
     if not codes and not organization:
         raise click.UsageError("give person codes, or --org NAME")
     settings = _settings()
+    _prepare_database(settings)
     username = _run_async(lambda: _bot_username(settings))
 
     async def go() -> list[Any]:

@@ -37,6 +37,13 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     kwargs.setdefault("hide_parameters", True)
     if not is_sqlite(url):
         kwargs.setdefault("pool_pre_ping", True)
+        # asyncpg keeps statements prepared, and PostgreSQL may then settle on a generic plan
+        # made while a table was nearly empty (right after a first import): lookups that
+        # should take microseconds took seconds. Plan each execution for its real arguments.
+        connect_args = kwargs.setdefault("connect_args", {})
+        connect_args.setdefault("server_settings", {}).setdefault(
+            "plan_cache_mode", "force_custom_plan"
+        )
         return create_async_engine(url, **kwargs)
 
     connect_args = kwargs.pop("connect_args", {})

@@ -24,9 +24,7 @@ from models.people import Organization, Person
 
 def _enum(enum: type[Kind] | type[Status] | type[Channel] | type[HistoryAction]) -> Enum:
     # Stored as plain strings (no native ENUM types): portable and cheap to extend.
-    return Enum(
-        enum, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
-    )
+    return Enum(enum, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 class Program(Base):
@@ -111,9 +109,7 @@ class Comment(Base):
     __table_args__ = (Index("ix_comments_application_id", "application_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        ForeignKey("applications.id", ondelete="CASCADE")
-    )
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="SET NULL"))
@@ -129,9 +125,7 @@ class HistoryEntry(Base):
     __table_args__ = (Index("ix_history_application_id", "application_id", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        ForeignKey("applications.id", ondelete="CASCADE")
-    )
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     # Set when a deputy acted: the director on whose behalf.

@@ -43,7 +43,7 @@ def make_settings(api_url: str, **overrides: Any) -> Settings:
         "redis_url": None,
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 @pytest.fixture

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
+from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select, text
 
 from models import ConsentRecord, Role
@@ -15,7 +17,7 @@ from tests.fakeapi import User
 USER = User(id=3001, first_name="Елена", last_name="Сидорова")
 
 
-def buttons(message: dict) -> list[str]:
+def buttons(message: dict[str, Any]) -> list[str]:
     markup = message.get("reply_markup") or {}
     return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
 
@@ -25,15 +27,11 @@ async def test_start_with_code_keeps_the_code_for_after_consent(harness: Harness
     await h.feed(h.fake.send_command(USER, "/start", args="AbC_123-x"))
     shown = h.fake.last_message(USER.id)
     assert shown is not None and buttons(shown) == ["Ознакомился"]
-    data = await h.dispatcher.fsm.storage.get_data(  # type: ignore[union-attr]
-        _key(h, USER)
-    )
+    data = await h.dispatcher.fsm.storage.get_data(_key(h, USER))
     assert data == {"invite_code": "AbC_123-x"}
 
 
-def _key(h: Harness, user: User):  # type: ignore[no-untyped-def]
-    from aiogram.fsm.storage.base import StorageKey
-
+def _key(h: Harness, user: User) -> StorageKey:
     return StorageKey(bot_id=h.bot.id, chat_id=user.id, user_id=user.id)
 
 
@@ -51,8 +49,8 @@ async def test_everything_before_consent_gets_the_consent(harness: Harness) -> N
     h.fake.press(USER, consent_message, "app:1:a:43112", strict=False)
     mark = h.fake.mark()
     await h.feed(h.fake.pending_updates[-1])
-    answer = await h.fake.wait_for(lambda c: c.method == "answerCallbackQuery", since=mark)
-    assert answer.params.get("show_alert") is True
+    call = await h.fake.wait_for(lambda c: c.method == "answerCallbackQuery", since=mark)
+    assert call.params.get("show_alert") is True
     async with h.db() as session:
         assert (await session.scalars(select(ConsentRecord))).all() == []
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import Application, Channel, Comment, Deputy, HistoryEntry, Kind, Role, Status
+from models import Application, Channel, Comment, Deputy, Group, HistoryEntry, Kind, Role, Status
 from services import workflow
 from services.workflow import (
     Actor,
@@ -139,8 +139,12 @@ async def test_deputy_outside_period_is_refused(
         later = datetime(2025, 3, 11, 6, 0, tzinfo=UTC)
         with pytest.raises(NotAllowed):
             await workflow.change_status(
-                session, world.app, Status.APPROVED, world.actors["deputy"],
-                seen=Status.NEW, now=later,
+                session,
+                world.app,
+                Status.APPROVED,
+                world.actors["deputy"],
+                seen=Status.NEW,
+                now=later,
             )
 
 
@@ -151,12 +155,19 @@ async def test_course_precondition_counts_sections(
         world = await build_world(session, Status.NEW, kind=Kind.COURSE)
         applicant = await session.get(type(world.app.applicant), world.app.applicant_id)
         assert applicant is not None
-        await f.assessment(session, applicant, {"Методическая": True, "Предметная": True,
-                                                "Психолого-педагогическая": False})
+        await f.assessment(
+            session,
+            applicant,
+            {"Методическая": True, "Предметная": True, "Психолого-педагогическая": False},
+        )
         with pytest.raises(CoursePreconditionFailed) as refused:
             await workflow.change_status(
-                session, world.app, Status.APPROVED, world.actors["director"],
-                seen=Status.NEW, now=NOW,
+                session,
+                world.app,
+                Status.APPROVED,
+                world.actors["director"],
+                seen=Status.NEW,
+                now=NOW,
             )
         assert (refused.value.passed, refused.value.total) == (2, 3)
         # The operator's import reflects the regional system and is not second-guessed.
@@ -174,8 +185,12 @@ async def test_course_approved_when_every_section_passed(
         assert applicant is not None
         await f.assessment(session, applicant, {"Методическая": True, "Предметная": True})
         change = await workflow.change_status(
-            session, world.app, Status.APPROVED, world.actors["director"],
-            seen=Status.NEW, now=NOW,
+            session,
+            world.app,
+            Status.APPROVED,
+            world.actors["director"],
+            seen=Status.NEW,
+            now=NOW,
         )
         assert change.new is Status.APPROVED
 
@@ -187,8 +202,12 @@ async def test_stale_status_names_the_current_one(
         world = await build_world(session, Status.APPROVED)
         with pytest.raises(StaleStatus) as stale:
             await workflow.change_status(
-                session, world.app, Status.APPROVED, world.actors["director"],
-                seen=Status.NEW, now=NOW,
+                session,
+                world.app,
+                Status.APPROVED,
+                world.actors["director"],
+                seen=Status.NEW,
+                now=NOW,
             )
         assert stale.value.current is Status.APPROVED
 
@@ -200,12 +219,22 @@ async def test_comment_is_stored_with_the_change_and_length_is_limited(
         world = await build_world(session, Status.NEW)
         with pytest.raises(CommentTooLong):
             await workflow.change_status(
-                session, world.app, Status.CANCELLED, world.actors["director"],
-                seen=Status.NEW, comment="я" * 1001, now=NOW,
+                session,
+                world.app,
+                Status.CANCELLED,
+                world.actors["director"],
+                seen=Status.NEW,
+                comment="я" * 1001,
+                now=NOW,
             )
         change = await workflow.change_status(
-            session, world.app, Status.CANCELLED, world.actors["director"],
-            seen=Status.NEW, comment="  Не та группа  ", now=NOW,
+            session,
+            world.app,
+            Status.CANCELLED,
+            world.actors["director"],
+            seen=Status.NEW,
+            comment="  Не та группа  ",
+            now=NOW,
         )
         assert change.comment is not None and change.comment.text == "Не та группа"
         comments = (await session.scalars(select(Comment))).all()
@@ -244,24 +273,30 @@ async def test_concurrent_decisions_record_exactly_one_change(
 async def test_group_change_rules(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     async with sessionmaker.begin() as session:
         world = await build_world(session, Status.NEW)
-        same_program = f.Group(program_id=world.app.group.program_id, name="59/23-ГЗ")
+        same_program = Group(program_id=world.app.group.program_id, name="59/23-ГЗ")
         session.add(same_program)
         foreign = await f.group(session)
         await session.flush()
         with pytest.raises(workflow.GroupNotAllowed):
-            await workflow.change_group(session, world.app, foreign.id, world.actors["director"],
-                                        now=NOW)
+            await workflow.change_group(
+                session, world.app, foreign.id, world.actors["director"], now=NOW
+            )
         with pytest.raises(NotAllowed):
-            await workflow.change_group(session, world.app, same_program.id,
-                                        world.actors["applicant"], now=NOW)
-        change = await workflow.change_group(session, world.app, same_program.id,
-                                             world.actors["director"], now=NOW)
+            await workflow.change_group(
+                session, world.app, same_program.id, world.actors["applicant"], now=NOW
+            )
+        change = await workflow.change_group(
+            session, world.app, same_program.id, world.actors["director"], now=NOW
+        )
         assert change.history.to_value == "59/23-ГЗ"
-        await workflow.change_status(session, world.app, Status.APPROVED,
-                                     world.actors["director"], seen=Status.NEW, now=NOW)
+        await workflow.change_status(
+            session, world.app, Status.APPROVED, world.actors["director"], seen=Status.NEW, now=NOW
+        )
         # Directors only while new; staff until included.
         with pytest.raises(workflow.GroupNotAllowed):
-            await workflow.change_group(session, world.app, change.old_group.id,
-                                        world.actors["director"], now=NOW)
-        await workflow.change_group(session, world.app, change.old_group.id,
-                                    world.actors["staff"], now=NOW)
+            await workflow.change_group(
+                session, world.app, change.old_group.id, world.actors["director"], now=NOW
+            )
+        await workflow.change_group(
+            session, world.app, change.old_group.id, world.actors["staff"], now=NOW
+        )

@@ -548,7 +548,7 @@ class FakeTelegram:
     async def wait_for(
         self,
         predicate: Callable[[Call], bool],
-        timeout: float = 10.0,  # noqa: ASYNC109
+        timeout: float = 10.0,
         *,
         since: int = 0,
     ) -> Call:
@@ -565,7 +565,7 @@ class FakeTelegram:
         contains: str | None = None,
         *,
         since: int = 0,
-        timeout: float = 10.0,  # noqa: ASYNC109
+        timeout: float = 10.0,
         methods: Collection[str] | None = None,
     ) -> JsonDict:
         """The message of the first successful call at index >= ``since`` that put a message
@@ -595,7 +595,7 @@ class FakeTelegram:
         result: JsonDict = call.result
         return result
 
-    async def wait_polling(self, timeout: float = 10.0, *, after: int = 0) -> None:  # noqa: ASYNC109
+    async def wait_polling(self, timeout: float = 10.0, *, after: int = 0) -> None:
         """Resolve once more than ``after`` getUpdates requests have arrived (bot is up).
 
         The request counts as soon as it arrives, while it is still long-polling.
@@ -978,7 +978,7 @@ class FakeTelegram:
         event, self._changed = self._changed, asyncio.Event()
         event.set()
 
-    async def _wait_changed(self, timeout: float) -> None:  # noqa: ASYNC109
+    async def _wait_changed(self, timeout: float) -> None:
         event = self._changed
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(event.wait(), timeout)
@@ -986,7 +986,7 @@ class FakeTelegram:
     async def _wait_for(
         self,
         predicate: Callable[[Call], bool],
-        timeout: float,  # noqa: ASYNC109
+        timeout: float,
         since: int,
         what: str,
     ) -> Call:
