@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
@@ -22,10 +24,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 import handlers
 from bot.db import create_engine, create_sessionmaker
 from bot.fsm_storage import DatabaseStorage
+from bot.sender import OutboxSender
 from bot.settings import Settings
 from handlers import texts
 from handlers.errors import on_error
-from handlers.middlewares import ConsentMiddleware, DbSessionMiddleware, InFlightMiddleware
+from handlers.middlewares import (
+    ConsentMiddleware,
+    DbSessionMiddleware,
+    InFlightMiddleware,
+    PersonMiddleware,
+)
+from handlers.outbox_render import OutboxRenderer
 
 log = logging.getLogger(__name__)
 
@@ -61,29 +70,34 @@ class Runtime:
     sessionmaker: async_sessionmaker[AsyncSession]
     dispatcher: Dispatcher
     in_flight: InFlightMiddleware
+    sender: OutboxSender
 
 
 def build_dispatcher(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    after_commit: Callable[[], None] | None = None,
 ) -> tuple[Dispatcher, InFlightMiddleware]:
     storage, isolation = build_storage(settings, sessionmaker)
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
     in_flight = InFlightMiddleware()
     # Outer middlewares run in this order for every update, inside aiogram's FSM middleware.
     dispatcher.update.outer_middleware(in_flight)
-    dispatcher.update.outer_middleware(DbSessionMiddleware(sessionmaker))
+    dispatcher.update.outer_middleware(DbSessionMiddleware(sessionmaker, after_commit))
     dispatcher.update.outer_middleware(ConsentMiddleware(settings.consent_version))
+    dispatcher.update.outer_middleware(PersonMiddleware())
     dispatcher.include_routers(*handlers.routers())
     dispatcher.errors.register(on_error)
     dispatcher["settings"] = settings
     return dispatcher, in_flight
 
 
-def build_runtime(settings: Settings) -> Runtime:
+def build_runtime(settings: Settings, bot: Bot) -> Runtime:
     engine = create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
-    dispatcher, in_flight = build_dispatcher(settings, sessionmaker)
-    return Runtime(settings, engine, sessionmaker, dispatcher, in_flight)
+    sender = OutboxSender(bot, sessionmaker, OutboxRenderer(settings))
+    dispatcher, in_flight = build_dispatcher(settings, sessionmaker, sender.wake)
+    return Runtime(settings, engine, sessionmaker, dispatcher, in_flight, sender)
 
 
 async def set_commands(bot: Bot) -> None:
@@ -100,17 +114,26 @@ async def run(settings: Settings) -> None:
 
     Long polling by default; a webhook on WEB_HOST:WEB_PORT when WEBHOOK_BASE_URL is set.
     """
-    runtime = build_runtime(settings)
     bot = build_bot(settings)
+    runtime = build_runtime(settings, bot)
     dispatcher = runtime.dispatcher
+    tasks: list[asyncio.Task[None]] = []
 
     async def on_startup(bot: Bot) -> None:
         me = await bot.get_me()
         log.info("bot @%s (id %s) started", me.username, me.id)
         await set_commands(bot)
+        tasks.append(asyncio.create_task(runtime.sender.run(), name="outbox-sender"))
 
     async def on_shutdown() -> None:
         await runtime.in_flight.wait(STOP_GRACE_SECONDS)
+        # After the updates: what they queued is committed, and the sender finishes what it
+        # has in flight; the rest waits in the outbox for the next start.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(runtime.sender.stop(), STOP_GRACE_SECONDS)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         log.info("stopped; in-flight updates finished")
 
     dispatcher.startup.register(on_startup)

@@ -13,30 +13,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-_TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+from services.quiet import parse_hhmm, parse_quiet_hours
+
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class SettingsError(Exception):
     """A setting is missing or wrong; the message is meant for the operator as it is."""
-
-
-def parse_hhmm(value: str) -> time:
-    match = _TIME_RE.match(value.strip())
-    if not match:
-        raise ValueError(f"expected HH:MM, got {value!r}")
-    return time(int(match.group(1)), int(match.group(2)))
-
-
-def parse_quiet_hours(value: str) -> tuple[time, time] | None:
-    """`21:00-08:00` → (21:00, 08:00); an empty string or `off` disables quiet hours."""
-    value = value.strip()
-    if value.lower() in {"", "off", "none", "-"}:
-        return None
-    start, sep, end = value.partition("-")
-    if not sep:
-        raise ValueError(f"expected HH:MM-HH:MM, got {value!r}")
-    return parse_hhmm(start), parse_hhmm(end)
 
 
 class Settings(BaseSettings):

@@ -6,11 +6,17 @@ from aiogram import Router
 
 
 def routers() -> list[Router]:
-    from handlers import common, consent, start
+    from handlers import cancel, common, consent, decide, linking, presence, start
 
-    # /start and the consent button come first, then the gate for everything else, then the
-    # features; `common` catches what nobody else handled.
-    ordered = [start.router, consent.router, common.router]
+    ordered = [
+        presence.router,  # notes that a person who had blocked the bot is back; never answers
+        start.router,  # /start and the consent button
+        consent.router,  # before consent: the consent again, whatever was sent
+        cancel.router,  # /cancel before any conversation state
+        linking.router,  # consent given, account not linked: code or phone
+        decide.router,  # cards: decisions, comments, tabs
+        common.router,  # /help and whatever nobody else handled
+    ]
     for router in ordered:
         # Production builds one dispatcher per process; tests build one per test, and aiogram
         # refuses to attach a router twice. Routers hold only handlers and filters (all state

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
 
 from handlers import texts
 
@@ -17,4 +22,47 @@ def consent_keyboard() -> InlineKeyboardMarkup:
         inline_keyboard=[
             [InlineKeyboardButton(text=texts.BTN_CONSENT, callback_data=ConsentCb().pack())]
         ]
+    )
+
+
+STATUS_CODES = {"new": "n", "approved": "a", "cancelled": "c", "included": "i"}
+STATUS_BY_CODE = {code: status for status, code in STATUS_CODES.items()}
+
+
+def status_code(status: str) -> str:
+    return STATUS_CODES[str(status)]
+
+
+class CardCb(CallbackData, prefix="c"):
+    """A button on an application card: ok/no (decide), tab (i, c, h)."""
+
+    act: str
+    n: int
+    s: str = ""  # the status the card showed, for compare-and-set
+    t: str = ""  # the tab
+
+
+class DecideCb(CallbackData, prefix="d"):
+    """«Без комментария» (skip) or «Назад» (back) under the comment prompt."""
+
+    act: str
+
+
+def decide_keyboard(*, allow_skip: bool) -> InlineKeyboardMarkup:
+    row = []
+    if allow_skip:
+        row.append(
+            InlineKeyboardButton(
+                text=texts.BTN_NO_COMMENT, callback_data=DecideCb(act="skip").pack()
+            )
+        )
+    row.append(InlineKeyboardButton(text=texts.BTN_BACK, callback_data=DecideCb(act="back").pack()))
+    return InlineKeyboardMarkup(inline_keyboard=[row])
+
+
+def share_phone_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=texts.BTN_SHARE_PHONE, request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
     )

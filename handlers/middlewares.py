@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.fsm_storage import current_session
 from services.consent import has_consented
+from services.people import person_by_telegram
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -42,17 +43,26 @@ class InFlightMiddleware(BaseMiddleware):
 class DbSessionMiddleware(BaseMiddleware):
     """The single unit of work of an update: commit when the handler returns, else roll back."""
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        after_commit: Callable[[], None] | None = None,
+    ) -> None:
         self.sessionmaker = sessionmaker
+        self.after_commit = after_commit
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with self.sessionmaker.begin() as session:
             data["session"] = session
             token = current_session.set(session)
             try:
-                return await handler(event, data)
+                result = await handler(event, data)
             finally:
                 current_session.reset(token)
+        # Committed: whatever the update queued in the outbox may go out now.
+        if self.after_commit is not None:
+            self.after_commit()
+        return result
 
 
 class ConsentMiddleware(BaseMiddleware):
@@ -76,4 +86,15 @@ class ConsentMiddleware(BaseMiddleware):
                 consented = True
         data["consented"] = consented
         data["consent_version"] = self.version
+        return await handler(event, data)
+
+
+class PersonMiddleware(BaseMiddleware):
+    """Puts the linked `person` (or None) of the Telegram account into handler data."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user = data.get("event_from_user")
+        data["person"] = (
+            await person_by_telegram(data["session"], user.id) if user is not None else None
+        )
         return await handler(event, data)

@@ -1,18 +1,21 @@
-"""/start and the personal-data consent (PRODUCT.md §4.1)."""
+"""/start, the personal-data consent, and linking by invitation code (PRODUCT.md §4.1)."""
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.settings import Settings
 from handlers import texts
 from handlers.edits import edit_markup
-from handlers.keyboards import ConsentCb, consent_keyboard
+from handlers.keyboards import ConsentCb, consent_keyboard, share_phone_keyboard
+from models import Person
 from services.consent import record_consent
-from services.people import person_by_telegram
+from services.invitations import AccountLinkedElsewhere, InvalidInvitation
+from services.linking import Linked, TooManyAttempts, link_by_code
 
 router = Router(name=__name__)
 
@@ -24,31 +27,84 @@ async def start(
     state: FSMContext,
     session: AsyncSession,
     consented: bool,
+    person: Person | None,
+    settings: Settings,
 ) -> None:
-    if command.args:
-        # A deep-link invitation code waits in the conversation until the consent is given.
-        await state.update_data(invite_code=command.args.strip())
+    code = (command.args or "").strip()
     if not consented:
+        if code:
+            # The deep-link code waits in the conversation until the consent is given.
+            await state.update_data(invite_code=code)
         await message.answer(texts.CONSENT, reply_markup=consent_keyboard())
         return
-    await greet(message, session)
+    await welcome(message, message.chat.id, session, person, settings, code or None)
 
 
 @router.callback_query(ConsentCb.filter())
-async def accept_consent(query: CallbackQuery, session: AsyncSession, consent_version: str) -> None:
+async def accept_consent(
+    query: CallbackQuery,
+    bot: Bot,
+    session: AsyncSession,
+    state: FSMContext,
+    person: Person | None,
+    consent_version: str,
+    settings: Settings,
+) -> None:
     created = await record_consent(session, query.from_user.id, consent_version)
     await query.answer(texts.CONSENT_THANKS if created else texts.CONSENT_ALREADY)
+    if not created:
+        return
     if isinstance(query.message, Message):
         # The button has done its job: keep the text, drop the keyboard.
         await edit_markup(query.message, None)
-        if created:
-            await greet(query.message, session, telegram_id=query.from_user.id)
+    data = await state.get_data()
+    code = data.pop("invite_code", None)
+    await state.set_data(data)
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    await welcome(bot, chat_id, session, person, settings, code)
 
 
-async def greet(message: Message, session: AsyncSession, telegram_id: int | None = None) -> None:
-    user_id = telegram_id or (message.from_user.id if message.from_user else message.chat.id)
-    person = await person_by_telegram(session, user_id)
+async def welcome(
+    target: Message | Bot,
+    chat_id: int,
+    session: AsyncSession,
+    person: Person | None,
+    settings: Settings,
+    code: str | None,
+) -> None:
+    """Link by code when one was given, then greet the person or say how to get access."""
+
+    async def say(text: str, **kwargs: object) -> None:
+        if isinstance(target, Message):
+            await target.answer(text, **kwargs)  # type: ignore[arg-type]
+        else:
+            await target.send_message(chat_id, text, **kwargs)  # type: ignore[arg-type]
+
+    if code:
+        try:
+            linked = await link_by_code(session, chat_id, code, tz=settings.tz)
+        except TooManyAttempts:
+            await say(texts.LINK_TOO_MANY)
+            return
+        except InvalidInvitation as refused:
+            await say(texts.LINK_BAD_CODE[refused.reason])
+            if person is None:
+                await say(texts.LINK_PROMPT, reply_markup=share_phone_keyboard())
+            return
+        except AccountLinkedElsewhere:
+            await say(texts.LINK_ACCOUNT_TAKEN)
+            return
+        await say(greeting_for(linked), reply_markup=ReplyKeyboardRemove())
+        return
     if person is None:
-        await message.answer(texts.HOW_TO_GET_ACCESS)
+        await say(texts.HOW_TO_GET_ACCESS)
+        await say(texts.LINK_PROMPT, reply_markup=share_phone_keyboard())
     else:
-        await message.answer(texts.greeting(person.full_name, person.roles))
+        await say(texts.greeting(person.full_name, person.roles))
+
+
+def greeting_for(linked: Linked) -> str:
+    text = texts.greeting(linked.person.full_name, linked.person.roles)
+    if linked.waiting:
+        text += "\n\n" + texts.waiting_applications(linked.waiting)
+    return text

@@ -58,6 +58,7 @@ from models import (
     Status,
     utcnow,
 )
+from services import notifications
 from services.labels import (
     KIND_LABELS,
     ROLE_LABELS,
@@ -1438,6 +1439,10 @@ class _Plan:
         await self._write_programs(writer)
         await self._write_applications(writer)
         await self._write_results(writer)
+        # New applications reach their schools' directors as cards, in this same transaction.
+        await notifications.applications_arrived(
+            self.session, self.report.new_applications, now=self.now
+        )
 
     def _work(self) -> int:
         """Rows to write, for the progress bar."""

@@ -33,6 +33,7 @@ from models import (
     Status,
     utcnow,
 )
+from services import notifications
 
 COMMENT_MAX_LENGTH = 1000
 DEFAULT_TZ = ZoneInfo("Asia/Yekaterinburg")
@@ -248,25 +249,24 @@ def _check_comment(comment: str | None) -> str | None:
     return comment
 
 
-async def change_status(
+async def check_status_change(
     session: AsyncSession,
     application: Application | int,
     target: Status,
     actor: Actor,
     *,
     seen: Status,
-    comment: str | None = None,
     now: datetime | None = None,
     tz: ZoneInfo = DEFAULT_TZ,
-) -> StatusChange:
-    """Move an application from `seen` to `target`, or raise a `WorkflowError` saying why not.
+) -> tuple[Application, Capacity, Authority]:
+    """Everything `change_status` checks, without changing anything.
 
-    The caller owns the transaction; this only flushes.
+    The bot asks this when a button is pressed, so that a refusal comes at once rather than
+    after the director has typed a comment; `change_status` checks it all again when applying.
     """
     now = now or utcnow()
     if isinstance(application, int):
         application = await get_application(session, application)
-    comment = _check_comment(comment)
     if application.status != seen:
         raise StaleStatus(seen, application.status)
     allowed = TRANSITIONS.get((seen, target))
@@ -284,6 +284,30 @@ async def change_status(
         passed, total = await assessment_progress(session, application.applicant_id)
         if total == 0 or passed < total:
             raise CoursePreconditionFailed(passed, total)
+    return application, capacity, authority
+
+
+async def change_status(
+    session: AsyncSession,
+    application: Application | int,
+    target: Status,
+    actor: Actor,
+    *,
+    seen: Status,
+    comment: str | None = None,
+    now: datetime | None = None,
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> StatusChange:
+    """Move an application from `seen` to `target`, or raise a `WorkflowError` saying why not.
+
+    The applicant's notification and the refresh of every card shown are queued in the outbox in
+    the same transaction. The caller owns the transaction; this only flushes.
+    """
+    now = now or utcnow()
+    comment = _check_comment(comment)
+    application, capacity, authority = await check_status_change(
+        session, application, target, actor, seen=seen, now=now, tz=tz
+    )
 
     # Compare-and-set: the row changes only if nobody changed it since the actor looked.
     result = await session.execute(
@@ -324,6 +348,7 @@ async def change_status(
     )
     session.add(entry)
     await session.flush()
+    await notifications.status_changed(session, application, entry.id, now=now)
     return StatusChange(
         application=application,
         old=seen,

@@ -93,6 +93,9 @@ async def test_linked_person_greeted_unlinked_told_how_to_get_access(harness: Ha
 
 async def test_help_cancel_and_unknown_text_after_consent(harness: Harness) -> None:
     h = harness
+    async with h.db.begin() as session:
+        school = await f.organization(session)
+        await f.person(session, school, Role.TEACHER, telegram_id=USER.id)
     await h.feed(h.fake.send_command(USER, "/start"))
     shown = h.fake.last_message(USER.id)
     assert shown is not None
@@ -105,6 +108,21 @@ async def test_help_cancel_and_unknown_text_after_consent(harness: Harness) -> N
     mark = h.fake.mark()
     await h.feed(h.fake.send_text(USER, "привет"))
     await h.fake.wait_for_message(USER.id, "/help", since=mark)
+
+
+async def test_unlinked_user_gets_only_the_way_to_access(harness: Harness) -> None:
+    h = harness
+    await h.feed(h.fake.send_command(USER, "/start"))
+    shown = h.fake.last_message(USER.id)
+    assert shown is not None
+    h.fake.press_button(USER, shown, "Ознакомился")
+    await h.feed(h.fake.pending_updates[-1])
+    for update in (h.fake.send_command(USER, "/help"), h.fake.send_text(USER, "Кузнецов")):
+        mark = h.fake.mark()
+        await h.feed(update)
+        await h.fake.wait_for_message(USER.id, "Поделиться номером", since=mark)
+        keyboard = h.fake.reply_keyboard(USER.id)
+        assert keyboard is not None and keyboard["keyboard"][0][0]["request_contact"] is True
 
 
 async def test_failure_answers_politely_and_logs_only_the_update_id(

@@ -1,0 +1,234 @@
+"""How an application looks in a chat: the card, its tabs, the teacher's notification."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from html import escape
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from handlers import texts
+from handlers.keyboards import CardCb, status_code
+from models import Application, HistoryAction, Status
+from services.cards import CardData, Change
+from services.labels import KIND_LABELS, STATUS_LABELS
+
+MAX_TEXT = 4096
+# Long descriptions are cut so that a card always fits one message.
+MAX_FIELD = 600
+STATUS_ICON = {
+    Status.NEW: "🕓",
+    Status.APPROVED: "✅",
+    Status.CANCELLED: "❌",
+    Status.INCLUDED: "🎓",
+}
+CAPACITY_WORDS = {
+    "director": "руководитель ОО",
+    "deputy": "заместитель руководителя ОО",
+    "staff": "работник ЧИРО",
+    "teacher": "заявитель",
+    "system": "загрузка из ГИС",
+}
+TABS = {"i": texts.BTN_TAB_INFO, "c": texts.BTN_TAB_COMMENTS, "h": texts.BTN_TAB_HISTORY}
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=False)
+
+
+def _cut(value: str, limit: int = MAX_FIELD) -> str:
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def fmt_date(value: date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else "—"
+
+
+def fmt_time(value: datetime, tz: ZoneInfo) -> str:
+    return value.astimezone(tz).strftime("%d.%m.%Y %H:%M")
+
+
+def fit(text: str) -> str:
+    """Never more than Telegram's 4096 characters (only plain text is cut, never inside a tag)."""
+    if len(text) <= MAX_TEXT:
+        return text
+    return text[: MAX_TEXT - 1] + "…"
+
+
+def details(app: Application) -> list[str]:
+    group, program = app.group, app.group.program
+    dates = (
+        f"{fmt_date(group.study_start)} – {fmt_date(group.study_end)}"
+        if group.study_start or group.study_end
+        else "—"
+    )
+    rows = [
+        ("Заявитель", app.applicant.full_name),
+        ("Организация", app.organization.name),
+        ("Вид заявки", KIND_LABELS[app.kind]),
+        ("Программа", program.title),
+        ("Группа", group.name),
+        ("Описание группы", _cut(group.description) if group.description else ""),
+        ("Трудоёмкость", f"{program.hours} ч." if program.hours else ""),
+        ("Даты обучения", dates),
+        ("Форма обучения", program.form),
+        ("Категории слушателей", _cut(program.categories)),
+        ("Совершенствуемые компетенции", _cut(program.competencies)),
+        ("Организация ДПО", _cut(program.provider)),
+        ("Дата подачи", fmt_date(app.submitted_on)),
+    ]
+    return [f"<b>{label}:</b> {_e(value)}" for label, value in rows if value]
+
+
+def who(change: Change) -> str:
+    role = CAPACITY_WORDS.get(change.entry.actor_role or "", "")
+    name = change.actor_name or ""
+    if change.on_behalf_of_name:
+        role = f"{role}, за {change.on_behalf_of_name}"
+    if name and role:
+        return f"{name} ({role})"
+    return name or role or "—"
+
+
+def header(app: Application) -> str:
+    return (
+        f"{STATUS_ICON[app.status]} <b>Заявка №{app.number}</b> · {_e(STATUS_LABELS[app.status])}"
+    )
+
+
+def decision_line(data: CardData, tz: ZoneInfo) -> list[str]:
+    change = data.last_status_change
+    if change is None or data.application.status is Status.NEW:
+        return []
+    lines = [
+        f"<b>{_e(STATUS_LABELS[data.application.status])}</b>: {_e(who(change))}, "
+        f"{fmt_time(change.entry.created_at, tz)}"
+    ]
+    if change.entry.comment:
+        lines.append(f"<b>Комментарий:</b> {_e(_cut(change.entry.comment, 1000))}")
+    return lines
+
+
+def assessment_line(data: CardData) -> list[str]:
+    if data.assessment is None:
+        return []
+    passed, total = data.assessment
+    if total == 0:
+        return ["<b>Оценка компетенций:</b> результаты не загружены"]
+    mark = "✅" if passed >= total else "⚠️"
+    return [f"<b>Оценка компетенций:</b> {mark} пройдено {passed} из {total} разделов"]
+
+
+def card_text(data: CardData, tz: ZoneInfo) -> str:
+    app = data.application
+    lines = [header(app), "", *details(app), *assessment_line(data)]
+    final = decision_line(data, tz)
+    if final:
+        lines += ["", *final]
+    return fit("\n".join(lines))
+
+
+def tab_text(data: CardData, tab: str, tz: ZoneInfo) -> str:
+    app = data.application
+    if tab == "c":
+        body = [
+            f"<b>{_e(c.author.full_name if c.author else '—')}</b>, "
+            f"{fmt_time(c.created_at, tz)}:\n{_e(c.text)}"
+            for c in data.comments
+        ] or ["Комментариев пока нет."]
+        return fit("\n\n".join([header(app) + " · Комментарии", *body]))
+    if tab == "h":
+        body = [history_line(change, tz) for change in data.history] or ["История пуста."]
+        return fit("\n".join([header(app) + " · История действий", "", *body]))
+    return card_text(data, tz)
+
+
+CHANNEL_WORDS = {"bot": "бот", "import": "импорт", "api": "API", "system": "система"}
+
+
+def history_line(change: Change, tz: ZoneInfo) -> str:
+    entry = change.entry
+    when = fmt_time(entry.created_at, tz)
+    via = CHANNEL_WORDS.get(entry.channel.value, entry.channel.value)
+    if entry.action is HistoryAction.CREATED:
+        what = f"создана: «{_e(_label(entry.to_value))}»"
+    elif entry.action is HistoryAction.STATUS:
+        what = f"«{_e(_label(entry.from_value))}» → «{_e(_label(entry.to_value))}»"
+    elif entry.action is HistoryAction.GROUP:
+        what = f"группа: «{_e(entry.from_value or '')}» → «{_e(entry.to_value or '')}»"
+    else:
+        what = "комментарий"
+    line = f"• {when} — {what} — {_e(who(change))} ({via})"
+    if entry.comment and entry.action is not HistoryAction.CREATED:
+        line += f"\n  «{_e(_cut(entry.comment, 300))}»"
+    return line
+
+
+def _label(code: str | None) -> str:
+    if code is not None and code in Status._value2member_map_:
+        return STATUS_LABELS[Status(code)]
+    return code or "—"
+
+
+def card_keyboard(
+    app: Application, *, decider: bool, tab: str | None = None
+) -> InlineKeyboardMarkup | None:
+    """Decision buttons while the application is new; tabs once «Подробнее» was pressed."""
+    rows: list[list[InlineKeyboardButton]] = []
+    seen = status_code(app.status)
+    if decider and app.status is Status.NEW:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=texts.BTN_APPROVE,
+                    callback_data=CardCb(act="ok", n=app.number, s=seen).pack(),
+                ),
+                InlineKeyboardButton(
+                    text=texts.BTN_CANCEL,
+                    callback_data=CardCb(act="no", n=app.number, s=seen).pack(),
+                ),
+            ]
+        )
+    if tab is None:
+        if rows:
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        text=texts.BTN_MORE,
+                        callback_data=CardCb(act="tab", n=app.number, s=seen, t="i").pack(),
+                    )
+                ]
+            )
+    else:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=("• " + label) if key == tab else label,
+                    callback_data=CardCb(act="tab", n=app.number, s=seen, t=key).pack(),
+                )
+                for key, label in TABS.items()
+            ]
+        )
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def status_notification(app: Application, change: Change, tz: ZoneInfo) -> str:
+    """What the applicant is told of a change of their application."""
+    entry = change.entry
+    status = Status(entry.to_value) if entry.to_value else app.status
+    lines = [
+        f"{STATUS_ICON[status]} <b>Заявка №{app.number}</b>: новый статус — "
+        f"<b>{_e(STATUS_LABELS[status])}</b>",
+        f"<b>Программа:</b> {_e(app.group.program.title)}",
+        f"<b>Группа:</b> {_e(app.group.name)}",
+    ]
+    if app.group.study_start or app.group.study_end:
+        lines.append(
+            f"<b>Даты обучения:</b> {fmt_date(app.group.study_start)} – "
+            f"{fmt_date(app.group.study_end)}"
+        )
+    if entry.comment:
+        lines.append(f"<b>Комментарий:</b> {_e(entry.comment)}")
+    lines.append(f"<b>Решение:</b> {_e(who(change))}, {fmt_time(entry.created_at, tz)}")
+    return fit("\n".join(lines))

@@ -1,0 +1,243 @@
+"""A director's decision on a card: press, optional comment, applied once (PRODUCT.md §4.2).
+
+Authority is never read from the button: the callback carries only the application number and
+the status the card showed; who may decide is checked in the database, at the press and again
+when the decision is applied (compare-and-set on the status seen).
+"""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.settings import Settings
+from handlers import texts
+from handlers.cards import card_keyboard, card_text, tab_text
+from handlers.edits import edit_text
+from handlers.keyboards import STATUS_BY_CODE, CardCb, DecideCb, decide_keyboard
+from handlers.states import Decide
+from models import Channel, Person, Status, utcnow
+from services import cards, workflow
+from services.labels import STATUS_LABELS
+from services.workflow import (
+    Actor,
+    ApplicationNotFound,
+    Capacity,
+    CommentTooLong,
+    CoursePreconditionFailed,
+    NotAllowed,
+    StaleStatus,
+    TransitionNotAllowed,
+    WorkflowError,
+)
+
+router = Router(name=__name__)
+
+TARGETS = {"ok": Status.APPROVED, "no": Status.CANCELLED}
+DECIDERS = frozenset({Capacity.DIRECTOR, Capacity.DEPUTY})
+
+
+def refusal(error: WorkflowError, number: int) -> str:
+    """The user's words for a refused change."""
+    if isinstance(error, StaleStatus):
+        return texts.STALE.format(n=number, status=STATUS_LABELS[error.current])
+    if isinstance(error, CoursePreconditionFailed):
+        if error.total == 0:
+            return texts.PRECONDITION_NO_DATA
+        return texts.PRECONDITION.format(passed=error.passed, total=error.total)
+    if isinstance(error, TransitionNotAllowed):
+        return texts.TRANSITION_REFUSED.format(
+            current=STATUS_LABELS[error.current], target=STATUS_LABELS[error.target]
+        )
+    if isinstance(error, ApplicationNotFound):
+        return texts.NOT_FOUND.format(n=number)
+    if isinstance(error, CommentTooLong):
+        return texts.COMMENT_TOO_LONG.format(length=error.length)
+    return texts.NOT_ALLOWED.format(n=number)
+
+
+async def show_card(
+    session: AsyncSession,
+    message: Message,
+    person: Person,
+    number: int,
+    settings: Settings,
+    tab: str | None = None,
+) -> None:
+    """Redraw a card in place as it is now, for this person."""
+    app = await workflow.get_application(session, number)
+    authority = await workflow.authority_of(
+        session, Actor(person.id, Channel.BOT), app, workflow.local_today(utcnow(), settings.tz)
+    )
+    if not authority.capacities:
+        raise NotAllowed(app.status)
+    data = await cards.load_card(session, app.id, with_tabs=tab is not None)
+    assert data is not None
+    decider = bool(authority.capacities & DECIDERS)
+    text = tab_text(data, tab, settings.tz) if tab else card_text(data, settings.tz)
+    await edit_text(message, text, card_keyboard(app, decider=decider, tab=tab))
+    await cards.remember_card(session, app.id, message.chat.id, message.message_id, decider)
+
+
+@router.callback_query(CardCb.filter(F.act == "tab"))
+async def open_tab(
+    query: CallbackQuery,
+    callback_data: CardCb,
+    session: AsyncSession,
+    person: Person,
+    settings: Settings,
+) -> None:
+    if not isinstance(query.message, Message):
+        await query.answer()
+        return
+    tab = callback_data.t if callback_data.t in {"i", "c", "h"} else "i"
+    try:
+        await show_card(session, query.message, person, callback_data.n, settings, tab=tab)
+    except WorkflowError as error:
+        await query.answer(refusal(error, callback_data.n), show_alert=True)
+        return
+    await query.answer()
+
+
+@router.callback_query(CardCb.filter(F.act.in_(TARGETS)))
+async def press_decision(
+    query: CallbackQuery,
+    callback_data: CardCb,
+    session: AsyncSession,
+    person: Person,
+    state: FSMContext,
+    settings: Settings,
+) -> None:
+    number = callback_data.n
+    seen = STATUS_BY_CODE.get(callback_data.s)
+    target = TARGETS[callback_data.act]
+    message = query.message
+    try:
+        if seen is None:
+            raise NotAllowed(Status.NEW)
+        await workflow.check_status_change(
+            session,
+            number,
+            target,
+            Actor(person.id, Channel.BOT),
+            seen=Status(seen),
+            tz=settings.tz,
+        )
+    except WorkflowError as error:
+        await query.answer(refusal(error, number), show_alert=True)
+        if isinstance(error, StaleStatus) and isinstance(message, Message):
+            await show_card(session, message, person, number, settings)
+        return
+    reason_required = target is Status.CANCELLED and settings.require_cancel_reason
+    chat_id = message.chat.id if message is not None else query.from_user.id
+    bot = query.bot
+    assert bot is not None
+    prompt = await bot.send_message(
+        chat_id,
+        texts.comment_prompt(number, target.value, reason_required),
+        reply_markup=decide_keyboard(allow_skip=not reason_required),
+    )
+    await state.set_state(Decide.comment)
+    await state.set_data(
+        {"n": number, "target": target.value, "seen": seen, "prompt": prompt.message_id}
+    )
+    await query.answer()
+
+
+@router.message(Decide.comment, F.text, ~F.text.startswith("/"))
+async def comment_given(
+    message: Message,
+    bot: Bot,
+    session: AsyncSession,
+    person: Person,
+    state: FSMContext,
+    settings: Settings,
+) -> None:
+    assert message.text is not None
+    if len(message.text.strip()) > workflow.COMMENT_MAX_LENGTH:
+        await message.answer(texts.COMMENT_TOO_LONG.format(length=len(message.text.strip())))
+        return
+    await apply(bot, message.chat.id, session, person, state, settings, message.text)
+
+
+@router.message(Decide.comment)
+async def comment_not_text(message: Message) -> None:
+    await message.answer(texts.COMMENT_TEXT_ONLY)
+
+
+@router.callback_query(DecideCb.filter(F.act == "skip"), Decide.comment)
+async def skip_comment(
+    query: CallbackQuery,
+    bot: Bot,
+    session: AsyncSession,
+    person: Person,
+    state: FSMContext,
+    settings: Settings,
+) -> None:
+    data = await state.get_data()
+    if data.get("target") == Status.CANCELLED.value and settings.require_cancel_reason:
+        await query.answer(texts.REASON_REQUIRED, show_alert=True)
+        return
+    await query.answer()
+    await apply(bot, query.from_user.id, session, person, state, settings, None)
+
+
+@router.callback_query(DecideCb.filter(F.act == "back"), Decide.comment)
+async def back(query: CallbackQuery, state: FSMContext) -> None:
+    data = await state.get_data()
+    await state.clear()
+    await query.answer()
+    if isinstance(query.message, Message):
+        await edit_text(query.message, texts.DECISION_ABANDONED.format(n=data.get("n")), None)
+
+
+@router.callback_query(DecideCb.filter())
+async def prompt_outdated(query: CallbackQuery) -> None:
+    # «Без комментария» or «Назад» under a prompt that was already answered or left.
+    await query.answer(texts.BUTTON_OUTDATED, show_alert=True)
+
+
+async def apply(
+    bot: Bot,
+    chat_id: int,
+    session: AsyncSession,
+    person: Person,
+    state: FSMContext,
+    settings: Settings,
+    comment: str | None,
+) -> None:
+    data = await state.get_data()
+    await state.clear()
+    number, target, seen = int(data["n"]), Status(data["target"]), Status(data["seen"])
+    try:
+        await workflow.change_status(
+            session,
+            number,
+            target,
+            Actor(person.id, Channel.BOT),
+            seen=seen,
+            comment=comment,
+            tz=settings.tz,
+        )
+    except WorkflowError as error:
+        text = refusal(error, number)
+    else:
+        text = texts.DECISION_DONE[target.value].format(n=number)
+        text += " " + texts.DECISION_APPLIED_NOTE
+    prompt = data.get("prompt")
+    if prompt:
+        # The prompt becomes the record of what was done; the card itself is refreshed
+        # through the outbox, like every other copy of it.
+        await _replace_prompt(bot, chat_id, int(prompt), text)
+    else:
+        await bot.send_message(chat_id, text)
+
+
+async def _replace_prompt(bot: Bot, chat_id: int, message_id: int, text: str) -> None:
+    try:
+        await bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id)
+    except TelegramBadRequest:
+        await bot.send_message(chat_id, text)

@@ -1,0 +1,71 @@
+"""An account with consent but no person yet: link by typed code or by own phone number.
+
+Until then everything else gets an explanation of how to get access (PRODUCT.md §4.1).
+"""
+
+from __future__ import annotations
+
+import re
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.settings import Settings
+from handlers import texts
+from handlers.filters import Unlinked
+from handlers.keyboards import share_phone_keyboard
+from handlers.start import greeting_for, welcome
+from services.linking import (
+    PersonLinkedElsewhere,
+    PhoneAmbiguous,
+    PhoneNotFound,
+    link_by_phone,
+)
+
+router = Router(name=__name__)
+router.message.filter(Unlinked())
+router.callback_query.filter(Unlinked())
+
+# What an invitation code looks like: Telegram's deep-link alphabet, long enough to be one.
+CODE_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+@router.message(F.contact)
+async def shared_contact(message: Message, session: AsyncSession, settings: Settings) -> None:
+    contact = message.contact
+    assert contact is not None and message.from_user is not None
+    if contact.user_id != message.from_user.id:
+        await message.answer(texts.LINK_NOT_OWN_CONTACT, reply_markup=share_phone_keyboard())
+        return
+    try:
+        linked = await link_by_phone(
+            session, message.from_user.id, contact.phone_number, tz=settings.tz
+        )
+    except PhoneNotFound:
+        await message.answer(texts.LINK_PHONE_NOT_FOUND, reply_markup=ReplyKeyboardRemove())
+        return
+    except PhoneAmbiguous:
+        await message.answer(texts.LINK_PHONE_AMBIGUOUS, reply_markup=ReplyKeyboardRemove())
+        return
+    except PersonLinkedElsewhere:
+        await message.answer(texts.LINK_PERSON_TAKEN, reply_markup=ReplyKeyboardRemove())
+        return
+    await message.answer(greeting_for(linked), reply_markup=ReplyKeyboardRemove())
+
+
+@router.message(F.text.regexp(CODE_RE))
+async def typed_code(message: Message, session: AsyncSession, settings: Settings) -> None:
+    assert message.text is not None
+    await welcome(message, message.chat.id, session, None, settings, message.text.strip())
+
+
+@router.message()
+async def anything_else(message: Message) -> None:
+    await message.answer(texts.HOW_TO_GET_ACCESS)
+    await message.answer(texts.LINK_PROMPT, reply_markup=share_phone_keyboard())
+
+
+@router.callback_query()
+async def press_before_linking(query: CallbackQuery) -> None:
+    await query.answer(texts.LINK_FIRST, show_alert=True)

@@ -1,0 +1,83 @@
+"""Turns a semantic outbox payload into the Telegram call the sender makes (PRODUCT.md §6).
+
+Rendering happens at send time, so a card queued while a director was not yet linked shows the
+application as it is when it finally goes out.
+"""
+
+from __future__ import annotations
+
+from aiogram.methods import EditMessageText, SendMessage
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.sender import Outgoing
+from bot.settings import Settings
+from handlers.cards import card_keyboard, card_text, status_notification
+from models import Application, OutboxMessage, Person, utcnow
+from services import cards
+from services.notifications import DECIDER_CARD
+from services.quiet import is_quiet, window_of
+
+
+class OutboxRenderer:
+    def __init__(self, settings: Settings) -> None:
+        self.tz = settings.tz
+        self.quiet = settings.quiet
+
+    def _silent(self, person: Person) -> bool:
+        # Instant messages still go in quiet hours, but without a sound (PRODUCT.md §5).
+        return is_quiet(utcnow(), self.tz, window_of(person.quiet_hours, self.quiet))
+
+    async def __call__(self, session: AsyncSession, message: OutboxMessage) -> Outgoing | None:
+        payload = message.payload
+        kind = payload.get("type")
+        if kind == "refresh":
+            data = await cards.load_card(session, int(payload["application_id"]))
+            if data is None:
+                return None
+            chat_id = int(payload["chat_id"])
+            keyboard = card_keyboard(data.application, decider=bool(payload.get("decider")))
+            return Outgoing(
+                EditMessageText(
+                    chat_id=chat_id,
+                    message_id=int(payload["message_id"]),
+                    text=card_text(data, self.tz),
+                    reply_markup=keyboard,
+                ),
+                chat_id=chat_id,
+            )
+
+        person = await session.get(Person, message.person_id) if message.person_id else None
+        if person is None or person.telegram_id is None:
+            return None
+        chat_id = person.telegram_id
+        if kind == "card":
+            data = await cards.load_card(session, int(payload["application_id"]))
+            if data is None:
+                return None
+            return Outgoing(
+                SendMessage(
+                    chat_id=chat_id,
+                    text=card_text(data, self.tz),
+                    reply_markup=card_keyboard(data.application, decider=True),
+                    disable_notification=self._silent(person),
+                ),
+                chat_id=chat_id,
+                card_application_id=data.application.id,
+                card_note=DECIDER_CARD,
+            )
+        if kind == "status":
+            change = await cards.load_change(session, int(payload["history_id"]))
+            if change is None:
+                return None
+            app = await session.get(Application, change.entry.application_id)
+            if app is None:
+                return None
+            return Outgoing(
+                SendMessage(
+                    chat_id=chat_id,
+                    text=status_notification(app, change, self.tz),
+                    disable_notification=self._silent(person),
+                ),
+                chat_id=chat_id,
+            )
+        return None

@@ -1,0 +1,116 @@
+"""What a card of an application shows, read in a few queries (rendering is the bot's job)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from models import Application, CardMessage, Comment, HistoryAction, HistoryEntry, Kind, Person
+from services.notifications import DECIDER_CARD
+from services.workflow import assessment_progress
+
+
+@dataclass
+class Change:
+    entry: HistoryEntry
+    actor_name: str | None
+    on_behalf_of_name: str | None
+
+
+@dataclass
+class CardData:
+    application: Application
+    last_status_change: Change | None
+    # (passed, total) for a course application, else None.
+    assessment: tuple[int, int] | None
+    comments: list[Comment] = field(default_factory=list)
+    history: list[Change] = field(default_factory=list)
+
+
+async def load_card(
+    session: AsyncSession, application_id: int, *, with_tabs: bool = False
+) -> CardData | None:
+    application = await session.get(Application, application_id)
+    if application is None:
+        return None
+    history = await _changes(session, application_id, only_status=not with_tabs)
+    status_changes = [c for c in history if c.entry.action is HistoryAction.STATUS]
+    assessment = None
+    if application.kind is Kind.COURSE:
+        assessment = await assessment_progress(session, application.applicant_id)
+    comments: list[Comment] = []
+    if with_tabs:
+        comments = list(
+            (
+                await session.scalars(
+                    select(Comment)
+                    .where(Comment.application_id == application_id)
+                    .order_by(Comment.id)
+                )
+            ).all()
+        )
+    return CardData(
+        application=application,
+        last_status_change=status_changes[-1] if status_changes else None,
+        assessment=assessment,
+        comments=comments,
+        history=history if with_tabs else [],
+    )
+
+
+async def load_change(session: AsyncSession, history_id: int) -> Change | None:
+    actor = aliased(Person)
+    principal = aliased(Person)
+    row = (
+        await session.execute(
+            select(HistoryEntry, actor.full_name, principal.full_name)
+            .outerjoin(actor, actor.id == HistoryEntry.actor_id)
+            .outerjoin(principal, principal.id == HistoryEntry.on_behalf_of_id)
+            .where(HistoryEntry.id == history_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    return Change(row[0], row[1], row[2])
+
+
+async def _changes(
+    session: AsyncSession, application_id: int, *, only_status: bool
+) -> list[Change]:
+    actor = aliased(Person)
+    principal = aliased(Person)
+    query = (
+        select(HistoryEntry, actor.full_name, principal.full_name)
+        .outerjoin(actor, actor.id == HistoryEntry.actor_id)
+        .outerjoin(principal, principal.id == HistoryEntry.on_behalf_of_id)
+        .where(HistoryEntry.application_id == application_id)
+        .order_by(HistoryEntry.id)
+    )
+    if only_status:
+        query = query.where(HistoryEntry.action == HistoryAction.STATUS)
+    return [Change(entry, name, behalf) for entry, name, behalf in await session.execute(query)]
+
+
+async def remember_card(
+    session: AsyncSession, application_id: int, chat_id: int, message_id: int, decider: bool
+) -> None:
+    """Cards shown in a chat are refreshed after every change of their application."""
+    known = await session.scalar(
+        select(CardMessage).where(
+            CardMessage.application_id == application_id,
+            CardMessage.chat_id == chat_id,
+            CardMessage.message_id == message_id,
+        )
+    )
+    note = DECIDER_CARD if decider else None
+    if known is None:
+        session.add(
+            CardMessage(
+                application_id=application_id, chat_id=chat_id, message_id=message_id, note=note
+            )
+        )
+    elif known.note != note:
+        known.note = note

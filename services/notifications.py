@@ -1,0 +1,189 @@
+"""Who is told what, written to the outbox in the transaction of the change (PRODUCT.md §4.3, §6).
+
+Payloads are semantic (`{"type": "status", "history_id": 7}`); the sender renders them when it
+sends, in the bot's words. Keys make every event idempotent per recipient.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Application, CardMessage, Deputy, Person, PersonRole, Role, Status, utcnow
+from services.outbox import OutboxItem, enqueue_many
+
+DEFAULT_TZ = ZoneInfo("Asia/Yekaterinburg")
+# CardMessage.note of a card shown to someone who decides on it (it carries decision buttons).
+DECIDER_CARD = "decider"
+
+
+def card_item(application_id: int, person_id: int) -> OutboxItem:
+    return OutboxItem(
+        key=f"card:{application_id}:{person_id}",
+        person_id=person_id,
+        payload={"type": "card", "application_id": application_id},
+        application_id=application_id,
+        method="card",
+    )
+
+
+async def deciders(
+    session: AsyncSession, organization_ids: Iterable[int], today: date
+) -> dict[int, set[int]]:
+    """Organization id → ids of the people who decide there today (directors, active deputies)."""
+    org_ids = sorted(set(organization_ids))
+    result: dict[int, set[int]] = defaultdict(set)
+    for start in range(0, len(org_ids), 5000):
+        chunk = org_ids[start : start + 5000]
+        directors = await session.execute(
+            select(Person.organization_id, Person.id)
+            .join(PersonRole, PersonRole.person_id == Person.id)
+            .where(PersonRole.role == Role.DIRECTOR, Person.organization_id.in_(chunk))
+        )
+        for org_id, person_id in directors:
+            result[org_id].add(person_id)
+        deputies = await session.execute(
+            select(Deputy.organization_id, Deputy.deputy_id).where(
+                Deputy.organization_id.in_(chunk),
+                Deputy.starts_on <= today,
+                Deputy.ends_on >= today,
+                Deputy.revoked_at.is_(None),
+            )
+        )
+        for org_id, person_id in deputies:
+            result[org_id].add(person_id)
+    return result
+
+
+async def applications_arrived(
+    session: AsyncSession,
+    application_ids: Sequence[int],
+    *,
+    now: datetime | None = None,
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> int:
+    """A card to every decider of each new application's school; returns how many were queued.
+
+    People who switched instant cards off get these applications in the digest instead.
+    """
+    if not application_ids:
+        return 0
+    now = now or utcnow()
+    rows: list[tuple[int, int]] = []
+    for start in range(0, len(application_ids), 5000):
+        chunk = list(application_ids[start : start + 5000])
+        rows.extend(
+            (
+                await session.execute(
+                    select(Application.id, Application.organization_id).where(
+                        Application.id.in_(chunk), Application.status == Status.NEW
+                    )
+                )
+            ).tuples()
+        )
+    by_org = await deciders(session, (org for _, org in rows), now.astimezone(tz).date())
+    wanted = {pid for people in by_org.values() for pid in people}
+    opted_out = set()
+    if wanted:
+        opted_out = set(
+            (
+                await session.scalars(
+                    select(Person.id).where(Person.id.in_(wanted), Person.instant_cards.is_(False))
+                )
+            ).all()
+        )
+    items = [
+        card_item(app_id, person_id)
+        for app_id, org_id in rows
+        for person_id in sorted(by_org.get(org_id, ()))
+        if person_id not in opted_out
+    ]
+    return await enqueue_many(session, items, now=now)
+
+
+async def waiting_for(
+    session: AsyncSession, person: Person, *, now: datetime | None = None, tz: ZoneInfo = DEFAULT_TZ
+) -> list[int]:
+    """Ids of the `new` applications this person decides on today, oldest first."""
+    now = now or utcnow()
+    org_ids = set()
+    if Role.DIRECTOR in person.roles and person.organization_id is not None:
+        org_ids.add(person.organization_id)
+    today = now.astimezone(tz).date()
+    deputyships = await session.scalars(
+        select(Deputy.organization_id).where(
+            Deputy.deputy_id == person.id,
+            Deputy.starts_on <= today,
+            Deputy.ends_on >= today,
+            Deputy.revoked_at.is_(None),
+        )
+    )
+    org_ids.update(deputyships.all())
+    if not org_ids:
+        return []
+    return list(
+        (
+            await session.scalars(
+                select(Application.id)
+                .where(Application.organization_id.in_(org_ids), Application.status == Status.NEW)
+                .order_by(Application.submitted_on, Application.number)
+            )
+        ).all()
+    )
+
+
+async def cards_for_waiting(
+    session: AsyncSession, person: Person, *, now: datetime | None = None, tz: ZoneInfo = DEFAULT_TZ
+) -> int:
+    """After a decider links: how many applications wait, and their cards queued (once each)."""
+    waiting = await waiting_for(session, person, now=now, tz=tz)
+    await enqueue_many(session, [card_item(app_id, person.id) for app_id in waiting], now=now)
+    return len(waiting)
+
+
+async def status_changed(
+    session: AsyncSession, application: Application, history_id: int, *, now: datetime | None = None
+) -> None:
+    """The applicant is told; every card of the application shown in a chat is refreshed."""
+    cards = (
+        await session.scalars(
+            select(CardMessage).where(CardMessage.application_id == application.id)
+        )
+    ).all()
+    items = [
+        OutboxItem(
+            key=f"status:{history_id}:{application.applicant_id}",
+            person_id=application.applicant_id,
+            payload={"type": "status", "history_id": history_id},
+            application_id=application.id,
+            method="status",
+        ),
+        *refresh_items(application.id, cards, f"h{history_id}"),
+    ]
+    await enqueue_many(session, items, now=now)
+
+
+def refresh_items(
+    application_id: int, cards: Sequence[CardMessage], event: str
+) -> list[OutboxItem]:
+    return [
+        OutboxItem(
+            key=f"refresh:{event}:{card.id}",
+            person_id=None,
+            payload={
+                "type": "refresh",
+                "application_id": application_id,
+                "chat_id": card.chat_id,
+                "message_id": card.message_id,
+                "decider": card.note == DECIDER_CARD,
+            },
+            application_id=application_id,
+            method="refresh",
+        )
+        for card in cards
+    ]

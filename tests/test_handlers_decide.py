@@ -1,0 +1,169 @@
+"""Dispatcher-level tests of the card buttons and the comment prompt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.fsm.storage.base import StorageKey
+from sqlalchemy import select
+
+from handlers.keyboards import CardCb
+from models import Application, Kind, Role, Status
+from tests import factories as f
+from tests.dispatcher import Harness
+from tests.fakeapi import User
+
+DIRECTOR = User(id=4001, first_name="Ольга")
+TEACHER = User(id=4002, first_name="Мария")
+
+
+async def setup(h: Harness, kind: Kind = Kind.ASSESSMENT) -> dict[str, Any]:
+    """A consented, linked director and a card message in her chat for application 50001."""
+    async with h.db.begin() as session:
+        school = await f.organization(session)
+        await f.person(
+            session, school, Role.DIRECTOR, name="Смирнова Ольга", telegram_id=DIRECTOR.id
+        )
+        teacher = await f.person(session, school, Role.TEACHER, telegram_id=TEACHER.id)
+        await f.application(session, teacher, number=50001, kind=kind)
+        from models import ConsentRecord
+
+        session.add(ConsentRecord(telegram_id=DIRECTOR.id, version="2024-1"))
+        session.add(ConsentRecord(telegram_id=TEACHER.id, version="2024-1"))
+    h.fake.register_user(DIRECTOR)
+    card = await h.bot.send_message(
+        DIRECTOR.id,
+        "card",
+        reply_markup=_card_markup(),
+    )
+    return card.model_dump(mode="json", exclude_none=True)
+
+
+def _card_markup() -> Any:
+    from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text="✅ Одобрить", callback_data=CardCb(act="ok", n=50001, s="n").pack()
+                ),
+                InlineKeyboardButton(
+                    text="❌ Отменить", callback_data=CardCb(act="no", n=50001, s="n").pack()
+                ),
+            ],
+            [
+                InlineKeyboardButton(
+                    text="Подробнее", callback_data=CardCb(act="tab", n=50001, s="n", t="i").pack()
+                )
+            ],
+        ]
+    )
+
+
+async def press(h: Harness, message: dict[str, Any] | int, text: str) -> str:
+    query_id = h.fake.press_button(DIRECTOR, message, text)
+    await h.feed(h.fake.pending_updates[-1])
+    return query_id
+
+
+async def status(h: Harness) -> Status:
+    async with h.db() as session:
+        app = await session.scalar(select(Application).where(Application.number == 50001))
+        assert app is not None
+        return app.status
+
+
+async def state_of(h: Harness) -> str | None:
+    key = StorageKey(bot_id=h.bot.id, chat_id=DIRECTOR.id, user_id=DIRECTOR.id)
+    return await h.dispatcher.fsm.storage.get_state(key)
+
+
+async def test_back_leaves_the_prompt_and_changes_nothing(harness: Harness) -> None:
+    h = harness
+    card = await setup(h)
+    await press(h, card, "Одобрить")
+    prompt = h.fake.last_message(DIRECTOR.id)
+    assert prompt is not None and "одобряете" in prompt["text"]
+    assert await state_of(h) == "Decide:comment"
+    await press(h, prompt, "Назад")
+    assert await state_of(h) is None
+    shown = next(m for m in h.fake.messages(DIRECTOR.id) if m["message_id"] == prompt["message_id"])
+    assert "не принято" in shown["text"]
+    assert await status(h) is Status.NEW
+    # The prompt's buttons are gone; an old copy of «Без комментария» is only an alert.
+    h.fake.press(DIRECTOR, prompt, "d:skip", strict=False)
+    await h.feed(h.fake.pending_updates[-1])
+    assert await status(h) is Status.NEW
+
+
+async def test_cancel_command_leaves_the_prompt(harness: Harness) -> None:
+    h = harness
+    card = await setup(h)
+    await press(h, card, "Отменить")
+    mark = h.fake.mark()
+    await h.feed(h.fake.send_command(DIRECTOR, "/cancel"))
+    await h.fake.wait_for_message(DIRECTOR.id, "Ввод отменён", since=mark)
+    assert await state_of(h) is None
+    assert await status(h) is Status.NEW
+
+
+async def test_without_comment_applies_and_queues_the_teacher_notification(
+    harness: Harness,
+) -> None:
+    h = harness
+    card = await setup(h)
+    await press(h, card, "Отменить")
+    prompt = h.fake.last_message(DIRECTOR.id)
+    assert prompt is not None
+    await press(h, prompt, "Без комментария")
+    assert await status(h) is Status.CANCELLED
+    from models import OutboxMessage
+
+    async with h.db() as session:
+        queued = (await session.scalars(select(OutboxMessage))).all()
+    assert [m.payload["type"] for m in queued] == ["status"]
+
+
+async def test_a_sticker_in_the_prompt_is_asked_again(harness: Harness) -> None:
+    h = harness
+    card = await setup(h)
+    await press(h, card, "Одобрить")
+    update = h.fake.inject_update(
+        "message",
+        {
+            "message_id": 999,
+            "date": 1_700_000_000,
+            "chat": DIRECTOR.chat_dict(),
+            "from": DIRECTOR.to_dict(),
+            "sticker": {
+                "file_id": "x",
+                "file_unique_id": "x",
+                "type": "regular",
+                "width": 1,
+                "height": 1,
+                "is_animated": False,
+                "is_video": False,
+            },
+        },
+    )
+    mark = h.fake.mark()
+    await h.feed(update)
+    await h.fake.wait_for_message(DIRECTOR.id, "текстом", since=mark)
+    assert await state_of(h) == "Decide:comment"
+
+
+async def test_tabs_switch_in_place(harness: Harness) -> None:
+    h = harness
+    card = await setup(h)
+    await press(h, card, "Подробнее")
+    shown = next(m for m in h.fake.messages(DIRECTOR.id) if m["message_id"] == card["message_id"])
+    labels = [b["text"] for row in shown["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == ["✅ Одобрить", "❌ Отменить", "• Сведения", "Комментарии", "История"]
+    assert "Программа" in shown["text"]
+    await press(h, card["message_id"], "История")
+    shown = next(m for m in h.fake.messages(DIRECTOR.id) if m["message_id"] == card["message_id"])
+    assert "История действий" in shown["text"]
+    await press(h, card["message_id"], "Комментарии")
+    shown = next(m for m in h.fake.messages(DIRECTOR.id) if m["message_id"] == card["message_id"])
+    assert "Комментариев пока нет" in shown["text"]

@@ -1,0 +1,284 @@
+"""The outbox on SQLite and PostgreSQL: idempotent enqueue, holding, bulk writes, leases."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from models import OutboxChannel, OutboxMessage, OutboxState, Person
+from services import outbox
+from services.outbox import OutboxItem
+from tests import factories as f
+
+NOW = datetime(2025, 3, 3, 6, 0, tzinfo=UTC)
+LEASE = timedelta(seconds=30)
+
+
+def item(key: str, person_id: int | None, **kwargs: Any) -> OutboxItem:
+    return OutboxItem(key=key, person_id=person_id, payload={"type": "text", "text": key}, **kwargs)
+
+
+async def make_person(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    telegram_id: int | None = None,
+    reachable: bool = True,
+) -> int:
+    async with sessionmaker.begin() as session:
+        person = await f.person(session, None, telegram_id=telegram_id)
+        person.reachable = reachable
+        await session.flush()
+        return person.id
+
+
+async def states(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[str, OutboxState]:
+    async with sessionmaker() as session:
+        rows = await session.execute(select(OutboxMessage.key, OutboxMessage.state))
+        return {key: state for key, state in rows}
+
+
+async def row(sessionmaker: async_sessionmaker[AsyncSession], key: str) -> OutboxMessage:
+    async with sessionmaker() as session:
+        message = await session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
+        assert message is not None
+        return message
+
+
+@contextmanager
+def count_statements(engine: AsyncEngine) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", before)
+
+
+async def test_enqueue_is_idempotent_by_key(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    person_id = await make_person(sessionmaker, telegram_id=5001)
+    async with sessionmaker.begin() as session:
+        assert await outbox.enqueue(session, item("status:1:p", person_id), now=NOW)
+        assert not await outbox.enqueue(
+            session,
+            OutboxItem(key="status:1:p", person_id=person_id, payload={"type": "other"}),
+            now=NOW,
+        )
+    async with sessionmaker.begin() as session:  # and across transactions
+        assert not await outbox.enqueue(session, item("status:1:p", person_id), now=NOW)
+    async with sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+    stored = await row(sessionmaker, "status:1:p")
+    assert stored.payload == {"type": "text", "text": "status:1:p"}
+    assert stored.state is OutboxState.PENDING
+    assert stored.channel is OutboxChannel.TELEGRAM
+    assert stored.not_before == NOW
+    assert stored.attempts == 0
+
+
+async def test_held_until_linked_or_reachable(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    linked = await make_person(sessionmaker, telegram_id=5002)
+    unlinked = await make_person(sessionmaker)
+    blocked = await make_person(sessionmaker, telegram_id=5003, reachable=False)
+    async with sessionmaker.begin() as session:
+        for key, person_id in (("a", linked), ("b", unlinked), ("c", blocked), ("d", None)):
+            assert await outbox.enqueue(session, item(key, person_id), now=NOW)
+        # A webhook body waits for nobody.
+        await outbox.enqueue(
+            session, item("hook", unlinked, channel=OutboxChannel.WEBHOOK), now=NOW
+        )
+    assert await states(sessionmaker) == {
+        "a": OutboxState.PENDING,
+        "b": OutboxState.HELD,
+        "c": OutboxState.HELD,
+        "d": OutboxState.PENDING,
+        "hook": OutboxState.PENDING,
+    }
+
+    later = NOW + timedelta(hours=1)
+    async with sessionmaker.begin() as session:
+        person = await session.get(Person, unlinked)
+        assert person is not None
+        person.telegram_id = 5004
+        assert await outbox.release_held(session, unlinked, now=later) == 1
+        assert await outbox.mark_reachable(session, blocked, now=later) == 1
+    assert set((await states(sessionmaker)).values()) == {OutboxState.PENDING}
+    assert (await row(sessionmaker, "b")).not_before == later
+    async with sessionmaker() as session:
+        person = await session.get(Person, blocked)
+        assert person is not None and person.reachable
+
+
+async def test_mark_unreachable_holds_pending_messages(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    person_id = await make_person(sessionmaker, telegram_id=5005)
+    other = await make_person(sessionmaker, telegram_id=5006)
+    async with sessionmaker.begin() as session:
+        await outbox.enqueue_many(
+            session, [item("a", person_id), item("b", person_id), item("c", other)], now=NOW
+        )
+        await outbox.mark_unreachable(session, person_id)
+        # Enqueued after the 403 in the same transaction: held from the start.
+        await outbox.enqueue(session, item("e", person_id), now=NOW)
+    assert await states(sessionmaker) == {
+        "a": OutboxState.HELD,
+        "b": OutboxState.HELD,
+        "c": OutboxState.PENDING,
+        "e": OutboxState.HELD,
+    }
+    async with sessionmaker() as session:
+        person = await session.get(Person, person_id)
+        assert person is not None and not person.reachable
+
+
+async def test_enqueue_many_dedupes_and_is_bulk(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    linked = await make_person(sessionmaker, telegram_id=5007)
+    unlinked = await make_person(sessionmaker)
+    async with sessionmaker.begin() as session:
+        assert await outbox.enqueue(session, item("k0", linked), now=NOW)
+
+    async def write(count: int, prefix: str) -> tuple[int, int]:
+        items = [item(f"{prefix}{i}", (linked, unlinked)[i % 2]) for i in range(count)]
+        items += items[:3]  # repeated inside the batch
+        items.append(item("k0", linked))  # already in the table
+        with count_statements(engine) as statements:
+            async with sessionmaker.begin() as session:
+                written = await outbox.enqueue_many(session, items, now=NOW)
+        return written, len(statements)
+
+    written_small, statements_small = await write(10, "s")
+    written_large, statements_large = await write(600, "l")
+    assert (written_small, written_large) == (10, 600)
+    # The same handful of statements whatever the number of items.
+    assert statements_small == statements_large
+    assert statements_large <= 10
+    found = await states(sessionmaker)
+    assert len(found) == 611
+    assert found["l0"] is OutboxState.PENDING and found["l1"] is OutboxState.HELD
+
+
+async def test_enqueue_many_100k_items_in_seconds(
+    sqlite_sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    loop = asyncio.get_running_loop()
+    person_id = await make_person(sqlite_sessionmaker, telegram_id=5008)
+    items = [item(f"digest:{i}", person_id if i % 3 else None) for i in range(100_000)]
+    started = loop.time()
+    async with sqlite_sessionmaker.begin() as session:
+        assert await outbox.enqueue_many(session, items, now=NOW) == 100_000
+    elapsed = loop.time() - started
+    async with sqlite_sessionmaker.begin() as session:  # and again: all exist, nothing written
+        assert await outbox.enqueue_many(session, items, now=NOW) == 0
+    assert elapsed < 10, f"enqueue_many of 100,000 took {elapsed:.1f}s"
+
+
+async def test_claim_due_leases(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    person_id = await make_person(sessionmaker, telegram_id=5009)
+    unlinked = await make_person(sessionmaker)
+    async with sessionmaker.begin() as session:
+        await outbox.enqueue_many(
+            session,
+            [item(f"m{i}", person_id) for i in range(3)] + [item("held", unlinked)],
+            now=NOW,
+        )
+        await outbox.enqueue(session, item("later", person_id), now=NOW + timedelta(minutes=5))
+        await outbox.enqueue(session, item("hook", None, channel=OutboxChannel.WEBHOOK), now=NOW)
+
+    async def claim(now: datetime, limit: int = 10) -> list[str]:
+        async with sessionmaker.begin() as session:
+            claimed = await outbox.claim_due(session, limit=limit, lease=LEASE, now=now)
+            return [message.key for message in claimed]
+
+    assert await claim(NOW, limit=2) == ["m0", "m1"]
+    assert await claim(NOW) == ["m2"]
+    assert await claim(NOW + timedelta(seconds=1)) == []  # all leased
+    first = await row(sessionmaker, "m0")
+    assert first.attempts == 1 and first.not_before == NOW + LEASE
+    # The lease ran out (a crash, say): due again, and counted again.
+    assert await claim(NOW + LEASE) == ["m0", "m1", "m2"]
+    assert (await row(sessionmaker, "m0")).attempts == 2
+    assert await claim(NOW + LEASE + timedelta(minutes=5)) == ["m0", "m1", "m2", "later"]
+
+
+async def test_outcomes(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    person_id = await make_person(sessionmaker, telegram_id=5010)
+    async with sessionmaker.begin() as session:
+        await outbox.enqueue_many(session, [item(k, person_id) for k in "abcde"], now=NOW)
+        claimed = {
+            m.key: m.id for m in await outbox.claim_due(session, limit=9, lease=LEASE, now=NOW)
+        }
+        await outbox.mark_sent(session, claimed["a"], telegram_message_id=77, now=NOW)
+        await outbox.mark_retry(
+            session, claimed["b"], delay=timedelta(seconds=4), error="TelegramServerError", now=NOW
+        )
+        await outbox.mark_held(session, claimed["c"], error="TelegramForbiddenError: blocked")
+        await outbox.mark_failed(session, claimed["d"], error="x" * 900)
+        await outbox.release_claim(session, [claimed["e"]], not_before=NOW + timedelta(seconds=1))
+    a, b, c, d, e = [await row(sessionmaker, key) for key in "abcde"]
+    assert (a.state, a.sent_message_id, a.sent_at) == (OutboxState.SENT, 77, NOW)
+    assert (b.state, b.not_before, b.last_error, b.attempts) == (
+        OutboxState.PENDING,
+        NOW + timedelta(seconds=4),
+        "TelegramServerError",
+        1,
+    )
+    assert c.state is OutboxState.HELD
+    assert d.state is OutboxState.FAILED and len(d.last_error or "") == outbox.MAX_ERROR
+    # Handed back unsent: due soon, and the claim's attempt does not count.
+    assert (e.state, e.not_before, e.attempts) == (
+        OutboxState.PENDING,
+        NOW + timedelta(seconds=1),
+        0,
+    )
+
+
+async def test_concurrent_claims_never_share_a_row(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    person_id = await make_person(sessionmaker, telegram_id=5011)
+    async with sessionmaker.begin() as session:
+        await outbox.enqueue_many(session, [item(f"m{i}", person_id) for i in range(200)], now=NOW)
+    claimed: list[int] = []
+
+    if engine.dialect.name == "postgresql":
+        # A claim holding its rows locked (not yet committed) does not block another: the
+        # other skips them (SKIP LOCKED) and takes the next ones. (On SQLite the second
+        # transaction would wait at BEGIN for the first: transactions are serialised there.)
+        async with sessionmaker() as first, sessionmaker() as second:
+            async with first.begin():
+                mine = await outbox.claim_due(first, limit=5, lease=LEASE, now=NOW)
+                async with second.begin():
+                    theirs = await asyncio.wait_for(
+                        outbox.claim_due(second, limit=5, lease=LEASE, now=NOW), timeout=5
+                    )
+            assert [m.key for m in mine] == [f"m{i}" for i in range(5)]
+            assert [m.key for m in theirs] == [f"m{i}" for i in range(5, 10)]
+            claimed += [m.id for m in mine + theirs]
+
+    # Many replicas at once, each claiming until nothing is left.
+
+    async def replica() -> None:
+        while True:
+            async with sessionmaker.begin() as session:
+                batch = await outbox.claim_due(session, limit=7, lease=LEASE, now=NOW)
+                await asyncio.sleep(0)
+            if not batch:
+                return
+            claimed.extend(message.id for message in batch)
+
+    await asyncio.gather(*(replica() for _ in range(6)))
+    assert len(claimed) == len(set(claimed)) == 200
