@@ -270,3 +270,25 @@ async def test_card_escapes_html_in_names_and_titles(
     assert "Курс <b>не жирный</b> & «Ко»" in card["text"]
     assert "A&B <1>" in card["text"]
     assert buttons(card) == ["✅ Одобрить", "❌ Отменить", "Подробнее"]
+
+
+async def test_news_for_a_teacher_not_yet_linked_waits_until_they_link(
+    bot: BotProcess, fake: FakeTelegram, db: async_sessionmaker[AsyncSession]
+) -> None:
+    codes = await load_samples(db)
+    await bot.start()
+    await link(fake, DIRECTOR, codes[DIRECTOR.id])
+    card = (await cards_of(fake, DIRECTOR.id, 3))[43113]
+    mark = fake.mark()
+    fake.press_button(DIRECTOR, card, "Одобрить")
+    prompt = await fake.wait_for_message(DIRECTOR.id, "одобряете", since=mark)
+    mark = fake.mark()
+    fake.press_button(DIRECTOR, prompt, "Без комментария")
+    await fake.wait_for_message(DIRECTOR.id, "одобрена", since=mark)
+    assert await status_of(db, 43113) is Status.APPROVED
+    assert await teacher_notifications(fake, IVANOVA.id) == []
+
+    mark = fake.mark()
+    await link(fake, IVANOVA, codes[IVANOVA.id])
+    told = await fake.wait_for_message(IVANOVA.id, "новый статус", since=mark)
+    assert "№43113" in told["text"] and "Подтверждена руководителем ОО" in told["text"]
