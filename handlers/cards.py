@@ -220,6 +220,7 @@ def status_notification(app: Application, change: Change, tz: ZoneInfo) -> str:
     lines = [
         f"{STATUS_ICON[status]} <b>Заявка №{app.number}</b>: новый статус — "
         f"<b>{_e(STATUS_LABELS[status])}</b>",
+        f"<b>Заявитель:</b> {_e(app.applicant.full_name)}",
         f"<b>Программа:</b> {_e(app.group.program.title)}",
         f"<b>Группа:</b> {_e(app.group.name)}",
     ]
@@ -231,4 +232,30 @@ def status_notification(app: Application, change: Change, tz: ZoneInfo) -> str:
     if entry.comment:
         lines.append(f"<b>Комментарий:</b> {_e(entry.comment)}")
     lines.append(f"<b>Решение:</b> {_e(who(change))}, {fmt_time(entry.created_at, tz)}")
+    return fit("\n".join(lines))
+
+
+def comment_notification(app: Application, change: Change, tz: ZoneInfo) -> str:
+    entry = change.entry
+    return fit(
+        f"💬 <b>Комментарий к заявке №{app.number}</b>\n"
+        f"<b>Программа:</b> {_e(app.group.program.title)}\n"
+        f"<b>От:</b> {_e(who(change))}, {fmt_time(entry.created_at, tz)}\n\n"
+        f"{_e(entry.comment or '')}"
+    )
+
+
+def group_notification(app: Application, change: Change, tz: ZoneInfo) -> str:
+    entry = change.entry
+    lines = [
+        f"🔁 <b>Заявка №{app.number}</b>: новая группа — <b>{_e(entry.to_value or '')}</b>",
+        f"<b>Было:</b> {_e(entry.from_value or '')}",
+        f"<b>Программа:</b> {_e(app.group.program.title)}",
+    ]
+    if app.group.study_start or app.group.study_end:
+        lines.append(
+            f"<b>Даты обучения:</b> {fmt_date(app.group.study_start)} – "
+            f"{fmt_date(app.group.study_end)}"
+        )
+    lines.append(f"<b>Изменил(а):</b> {_e(who(change))}, {fmt_time(entry.created_at, tz)}")
     return fit("\n".join(lines))

@@ -66,3 +66,22 @@ def share_phone_keyboard() -> ReplyKeyboardMarkup:
         resize_keyboard=True,
         one_time_keyboard=True,
     )
+
+
+class ReplyCb(CallbackData, prefix="r"):
+    """«Ответить» under a comment: n is the application number, c the comment replied to."""
+
+    n: int
+    c: int
+
+
+def reply_keyboard(number: int, comment_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=texts.BTN_REPLY, callback_data=ReplyCb(n=number, c=comment_id).pack()
+                )
+            ]
+        ]
+    )

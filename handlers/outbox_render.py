@@ -11,7 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.sender import Outgoing
 from bot.settings import Settings
-from handlers.cards import card_keyboard, card_text, status_notification
+from handlers.cards import (
+    card_keyboard,
+    card_text,
+    comment_notification,
+    group_notification,
+    status_notification,
+)
+from handlers.keyboards import reply_keyboard
 from models import Application, OutboxMessage, Person, utcnow
 from services import cards
 from services.notifications import DECIDER_CARD
@@ -65,17 +72,34 @@ class OutboxRenderer:
                 card_application_id=data.application.id,
                 card_note=DECIDER_CARD,
             )
-        if kind == "status":
+        if kind in {"status", "comment", "group"}:
             change = await cards.load_change(session, int(payload["history_id"]))
             if change is None:
                 return None
             app = await session.get(Application, change.entry.application_id)
             if app is None:
                 return None
+            markup = None
+            if kind == "status":
+                text = status_notification(app, change, self.tz)
+            elif kind == "group":
+                text = group_notification(app, change, self.tz)
+            else:
+                text = comment_notification(app, change, self.tz)
+            if (
+                person.id == app.applicant_id
+                and change.entry.comment
+                and change.entry.actor_id != person.id
+            ):
+                # «Ответить» under a comment from the school or the institute.
+                comment_id = await cards.comment_of(session, change.entry)
+                if comment_id is not None:
+                    markup = reply_keyboard(app.number, comment_id)
             return Outgoing(
                 SendMessage(
                     chat_id=chat_id,
-                    text=status_notification(app, change, self.tz),
+                    text=text,
+                    reply_markup=markup,
                     disable_notification=self._silent(person),
                 ),
                 chat_id=chat_id,

@@ -124,3 +124,12 @@ PRECONDITION = (
 )
 PRECONDITION_NO_DATA = "Нельзя одобрить заявку на курс: результаты оценки компетенций не загружены."
 COMMENT_TEXT_ONLY = "Напишите комментарий текстом или нажмите «Без комментария» либо «Назад»."
+
+# --- menus (§4.6, §4.7): the reply-keyboard buttons of each role ------------------------------
+BTN_MENU_APPLICATIONS = "📋 Заявки"
+BTN_MENU_MY = "📋 Мои заявки"
+BTN_MENU_DEPUTY = "👥 Заместитель"
+BTN_MENU_SETTINGS = "⚙️ Настройки"
+BTN_MENU_ROLE = "🔄 Сменить роль"
+BTN_MENU_HELP = "❓ Помощь"
+BTN_REPLY = "Ответить"

@@ -114,3 +114,17 @@ async def remember_card(
         )
     elif known.note != note:
         known.note = note
+
+
+async def comment_of(session: AsyncSession, entry: HistoryEntry) -> int | None:
+    """The comment a history entry of action `comment` recorded (same author and time)."""
+    return await session.scalar(
+        select(Comment.id)
+        .where(
+            Comment.application_id == entry.application_id,
+            Comment.author_id == entry.actor_id if entry.actor_id else Comment.author_id.is_(None),
+            Comment.created_at == entry.created_at,
+        )
+        .order_by(Comment.id.desc())
+        .limit(1)
+    )

@@ -147,9 +147,18 @@ async def cards_for_waiting(
 
 
 async def status_changed(
-    session: AsyncSession, application: Application, history_id: int, *, now: datetime | None = None
+    session: AsyncSession,
+    application: Application,
+    history_id: int,
+    *,
+    by_applicant: bool = False,
+    now: datetime | None = None,
+    tz: ZoneInfo = DEFAULT_TZ,
 ) -> None:
-    """The applicant is told; every card of the application shown in a chat is refreshed."""
+    """The applicant is told; every card of the application shown in a chat is refreshed.
+
+    When the applicant withdrew it themselves, the school's deciders are told too.
+    """
     cards = (
         await session.scalars(
             select(CardMessage).where(CardMessage.application_id == application.id)
@@ -162,6 +171,80 @@ async def status_changed(
             payload={"type": "status", "history_id": history_id},
             application_id=application.id,
             method="status",
+        ),
+        *refresh_items(application.id, cards, f"h{history_id}"),
+    ]
+    if by_applicant:
+        items += await _to_deciders(session, application, "status", history_id, now, tz)
+    await enqueue_many(session, items, now=now)
+
+
+async def _to_deciders(
+    session: AsyncSession,
+    application: Application,
+    kind: str,
+    history_id: int,
+    now: datetime | None,
+    tz: ZoneInfo,
+) -> list[OutboxItem]:
+    today = (now or utcnow()).astimezone(tz).date()
+    people = (await deciders(session, [application.organization_id], today)).get(
+        application.organization_id, set()
+    )
+    return [
+        OutboxItem(
+            key=f"{kind}:{history_id}:{person_id}",
+            person_id=person_id,
+            payload={"type": kind, "history_id": history_id},
+            application_id=application.id,
+            method=kind,
+        )
+        for person_id in sorted(people)
+        if person_id != application.applicant_id
+    ]
+
+
+async def comment_added(
+    session: AsyncSession,
+    application: Application,
+    history_id: int,
+    *,
+    by_applicant: bool,
+    now: datetime | None = None,
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> None:
+    """A reply of the applicant goes to the deciders; a decider's comment to the applicant."""
+    if by_applicant:
+        items = await _to_deciders(session, application, "comment", history_id, now, tz)
+    else:
+        items = [
+            OutboxItem(
+                key=f"comment:{history_id}:{application.applicant_id}",
+                person_id=application.applicant_id,
+                payload={"type": "comment", "history_id": history_id},
+                application_id=application.id,
+                method="comment",
+            )
+        ]
+    await enqueue_many(session, items, now=now)
+
+
+async def group_changed(
+    session: AsyncSession, application: Application, history_id: int, *, now: datetime | None = None
+) -> None:
+    """The applicant is told of the new group (and its dates); cards are refreshed."""
+    cards = (
+        await session.scalars(
+            select(CardMessage).where(CardMessage.application_id == application.id)
+        )
+    ).all()
+    items = [
+        OutboxItem(
+            key=f"group:{history_id}:{application.applicant_id}",
+            person_id=application.applicant_id,
+            payload={"type": "group", "history_id": history_id},
+            application_id=application.id,
+            method="group",
         ),
         *refresh_items(application.id, cards, f"h{history_id}"),
     ]

@@ -126,6 +126,11 @@ class CommentTooLong(WorkflowError):
         self.length = length
 
 
+class EmptyComment(WorkflowError):
+    def __init__(self) -> None:
+        super().__init__("empty comment")
+
+
 class GroupNotAllowed(WorkflowError):
     """The target group belongs to another program, or the status no longer allows a change."""
 
@@ -348,7 +353,14 @@ async def change_status(
     )
     session.add(entry)
     await session.flush()
-    await notifications.status_changed(session, application, entry.id, now=now)
+    await notifications.status_changed(
+        session,
+        application,
+        entry.id,
+        by_applicant=capacity is Capacity.APPLICANT,
+        now=now,
+        tz=tz,
+    )
     return StatusChange(
         application=application,
         old=seen,
@@ -407,6 +419,9 @@ async def change_group(
     application.updated_at = now
     session.add(entry)
     await session.flush()
+    if capacity is not Capacity.SYSTEM:
+        # The import reflects the regional system, which told the applicant itself.
+        await notifications.group_changed(session, application, entry.id, now=now)
     return GroupChange(application, old_group, new_group, capacity, entry)
 
 
@@ -426,7 +441,7 @@ async def add_comment(
         application = await get_application(session, application)
     checked = _check_comment(text)
     if checked is None:
-        raise CommentTooLong(0)
+        raise EmptyComment
     authority = await authority_of(session, actor, application, local_today(now, tz))
     capacity = _pick(authority.capacities, frozenset(Capacity))
     if capacity is None:
@@ -439,19 +454,26 @@ async def add_comment(
         created_at=now,
     )
     session.add(comment)
-    session.add(
-        HistoryEntry(
-            application_id=application.id,
-            created_at=now,
-            actor_id=actor.person_id,
-            on_behalf_of_id=authority.on_behalf_of_id if capacity is Capacity.DEPUTY else None,
-            actor_role=capacity.value,
-            channel=actor.channel,
-            action=HistoryAction.COMMENT,
-            comment=checked,
-        )
+    entry = HistoryEntry(
+        application_id=application.id,
+        created_at=now,
+        actor_id=actor.person_id,
+        on_behalf_of_id=authority.on_behalf_of_id if capacity is Capacity.DEPUTY else None,
+        actor_role=capacity.value,
+        channel=actor.channel,
+        action=HistoryAction.COMMENT,
+        comment=checked,
     )
+    session.add(entry)
     await session.flush()
+    await notifications.comment_added(
+        session,
+        application,
+        entry.id,
+        by_applicant=capacity is Capacity.APPLICANT,
+        now=now,
+        tz=tz,
+    )
     return comment
 
 
