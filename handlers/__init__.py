@@ -6,7 +6,7 @@ from aiogram import Router
 
 
 def routers() -> list[Router]:
-    from handlers import cancel, common, consent, decide, linking, presence, start
+    from handlers import applications, cancel, common, consent, decide, linking, presence, start
 
     ordered = [
         presence.router,  # notes that a person who had blocked the bot is back; never answers
@@ -14,7 +14,8 @@ def routers() -> list[Router]:
         consent.router,  # before consent: the consent again, whatever was sent
         cancel.router,  # /cancel before any conversation state
         linking.router,  # consent given, account not linked: code or phone
-        decide.router,  # cards: decisions, comments, tabs
+        decide.router,  # cards: decisions, comments, tabs, group change
+        applications.router,  # «Заявки»: list, search (a director's free text), bulk approval
         common.router,  # /help and whatever nobody else handled
     ]
     for router in ordered:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
@@ -9,8 +10,8 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers import texts
-from handlers.keyboards import CardCb, status_code
-from models import Application, HistoryAction, Status
+from handlers.keyboards import CardCb, GroupCb, status_code
+from models import Application, Group, HistoryAction, Status
 from services.cards import CardData, Change
 from services.labels import KIND_LABELS, STATUS_LABELS
 
@@ -141,6 +142,13 @@ def tab_text(data: CardData, tab: str, tz: ZoneInfo) -> str:
     if tab == "h":
         body = [history_line(change, tz) for change in data.history] or ["История пуста."]
         return fit("\n".join([header(app) + " · История действий", "", *body]))
+    if tab == "g":
+        choose = texts.GROUP_CHOOSE.format(group=_e(app.group.name))
+        return fit(
+            "\n\n".join(
+                [header(app) + " · Смена группы", choose if data.other_groups else texts.GROUP_NONE]
+            )
+        )
     return card_text(data, tz)
 
 
@@ -172,9 +180,17 @@ def _label(code: str | None) -> str:
 
 
 def card_keyboard(
-    app: Application, *, decider: bool, tab: str | None = None
+    app: Application,
+    *,
+    decider: bool,
+    tab: str | None = None,
+    groups: Sequence[Group] = (),
+    more: bool = False,
 ) -> InlineKeyboardMarkup | None:
-    """Decision buttons while the application is new; tabs once «Подробнее» was pressed."""
+    """Decision buttons while the application is new; tabs once «Подробнее» was pressed.
+
+    «Смена группы» is a director's tab while the application is new (PRODUCT.md §3.2).
+    """
     rows: list[list[InlineKeyboardButton]] = []
     seen = status_code(app.status)
     if decider and app.status is Status.NEW:
@@ -191,7 +207,8 @@ def card_keyboard(
             ]
         )
     if tab is None:
-        if rows:
+        # A decided card sent as news ends without buttons; one opened on purpose keeps «Подробнее».
+        if rows or more:
             rows.append(
                 [
                     InlineKeyboardButton(
@@ -201,13 +218,26 @@ def card_keyboard(
                 ]
             )
     else:
+        if tab == "g":
+            rows += [
+                [
+                    InlineKeyboardButton(
+                        text=group.name[:60],
+                        callback_data=GroupCb(n=app.number, g=group.id).pack(),
+                    )
+                ]
+                for group in groups
+            ]
+        tabs = dict(TABS)
+        if decider and app.status is Status.NEW:
+            tabs["g"] = texts.BTN_TAB_GROUP
         rows.append(
             [
                 InlineKeyboardButton(
                     text=("• " + label) if key == tab else label,
                     callback_data=CardCb(act="tab", n=app.number, s=seen, t=key).pack(),
                 )
-                for key, label in TABS.items()
+                for key, label in tabs.items()
             ]
         )
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None

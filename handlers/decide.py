@@ -17,7 +17,7 @@ from bot.settings import Settings
 from handlers import texts
 from handlers.cards import card_keyboard, card_text, tab_text
 from handlers.edits import edit_text
-from handlers.keyboards import STATUS_BY_CODE, CardCb, DecideCb, decide_keyboard
+from handlers.keyboards import STATUS_BY_CODE, CardCb, DecideCb, GroupCb, decide_keyboard
 from handlers.states import Decide
 from models import Channel, Person, Status, utcnow
 from services import cards, workflow
@@ -28,6 +28,7 @@ from services.workflow import (
     Capacity,
     CommentTooLong,
     CoursePreconditionFailed,
+    GroupNotAllowed,
     NotAllowed,
     StaleStatus,
     TransitionNotAllowed,
@@ -78,7 +79,8 @@ async def show_card(
     assert data is not None
     decider = bool(authority.capacities & DECIDERS)
     text = tab_text(data, tab, settings.tz) if tab else card_text(data, settings.tz)
-    await edit_text(message, text, card_keyboard(app, decider=decider, tab=tab))
+    markup = card_keyboard(app, decider=decider, tab=tab, groups=data.other_groups)
+    await edit_text(message, text, markup)
     await cards.remember_card(session, app.id, message.chat.id, message.message_id, decider)
 
 
@@ -93,13 +95,37 @@ async def open_tab(
     if not isinstance(query.message, Message):
         await query.answer()
         return
-    tab = callback_data.t if callback_data.t in {"i", "c", "h"} else "i"
+    tab = callback_data.t if callback_data.t in {"i", "c", "h", "g"} else "i"
     try:
         await show_card(session, query.message, person, callback_data.n, settings, tab=tab)
     except WorkflowError as error:
         await query.answer(refusal(error, callback_data.n), show_alert=True)
         return
     await query.answer()
+
+
+@router.callback_query(GroupCb.filter())
+async def choose_group(
+    query: CallbackQuery,
+    callback_data: GroupCb,
+    session: AsyncSession,
+    person: Person,
+    settings: Settings,
+) -> None:
+    number = callback_data.n
+    try:
+        await workflow.change_group(
+            session, number, callback_data.g, Actor(person.id, Channel.BOT), tz=settings.tz
+        )
+    except GroupNotAllowed:
+        await query.answer(texts.GROUP_REFUSED, show_alert=True)
+        return
+    except WorkflowError as error:
+        await query.answer(refusal(error, number), show_alert=True)
+        return
+    await query.answer(texts.GROUP_CHANGED)
+    if isinstance(query.message, Message):
+        await show_card(session, query.message, person, number, settings, tab="i")
 
 
 @router.callback_query(CardCb.filter(F.act.in_(TARGETS)))

@@ -85,3 +85,10 @@ def reply_keyboard(number: int, comment_id: int) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+class GroupCb(CallbackData, prefix="gr"):
+    """A group chosen on the «Смена группы» tab."""
+
+    n: int
+    g: int

@@ -8,7 +8,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from models import Application, CardMessage, Comment, HistoryAction, HistoryEntry, Kind, Person
+from models import (
+    Application,
+    CardMessage,
+    Comment,
+    Group,
+    HistoryAction,
+    HistoryEntry,
+    Kind,
+    Person,
+)
 from services.notifications import DECIDER_CARD
 from services.workflow import assessment_progress
 
@@ -28,6 +37,8 @@ class CardData:
     assessment: tuple[int, int] | None
     comments: list[Comment] = field(default_factory=list)
     history: list[Change] = field(default_factory=list)
+    # The program's other groups, for «Смена группы».
+    other_groups: list[Group] = field(default_factory=list)
 
 
 async def load_card(
@@ -42,7 +53,20 @@ async def load_card(
     if application.kind is Kind.COURSE:
         assessment = await assessment_progress(session, application.applicant_id)
     comments: list[Comment] = []
+    other_groups: list[Group] = []
     if with_tabs:
+        other_groups = list(
+            (
+                await session.scalars(
+                    select(Group)
+                    .where(
+                        Group.program_id == application.group.program_id,
+                        Group.id != application.group_id,
+                    )
+                    .order_by(Group.name)
+                )
+            ).all()
+        )
         comments = list(
             (
                 await session.scalars(
@@ -58,6 +82,7 @@ async def load_card(
         assessment=assessment,
         comments=comments,
         history=history if with_tabs else [],
+        other_groups=other_groups,
     )
 
 

@@ -159,7 +159,14 @@ async def test_tabs_switch_in_place(harness: Harness) -> None:
     await press(h, card, "Подробнее")
     shown = next(m for m in h.fake.messages(DIRECTOR.id) if m["message_id"] == card["message_id"])
     labels = [b["text"] for row in shown["reply_markup"]["inline_keyboard"] for b in row]
-    assert labels == ["✅ Одобрить", "❌ Отменить", "• Сведения", "Комментарии", "История"]
+    assert labels == [
+        "✅ Одобрить",
+        "❌ Отменить",
+        "• Сведения",
+        "Комментарии",
+        "История",
+        "Смена группы",
+    ]
     assert "Программа" in shown["text"]
     await press(h, card["message_id"], "История")
     shown = next(m for m in h.fake.messages(DIRECTOR.id) if m["message_id"] == card["message_id"])
