@@ -130,6 +130,27 @@ def card_text(data: CardData, tz: ZoneInfo) -> str:
     return fit("\n".join(lines))
 
 
+def latest(title: str, items: list[str], empty: str, sep: str) -> str:
+    """The newest items that fit one message, oldest first; a note says how many are left out.
+
+    A long history is shown from its end, which is what a reader opens it for; nothing is cut
+    in the middle of an entry.
+    """
+    if not items:
+        return f"{title}{sep}{empty}"
+    kept: list[str] = []
+    size = len(title) + 80
+    for item in reversed(items):
+        if size + len(item) + len(sep) > MAX_TEXT and kept:
+            break
+        kept.append(item)
+        size += len(item) + len(sep)
+    kept.reverse()
+    if len(kept) < len(items):
+        title += f"{sep}<i>Показаны последние {len(kept)} из {len(items)}.</i>"
+    return fit(sep.join([title, *kept]))
+
+
 def tab_text(data: CardData, tab: str, tz: ZoneInfo) -> str:
     app = data.application
     if tab == "c":
@@ -137,11 +158,11 @@ def tab_text(data: CardData, tab: str, tz: ZoneInfo) -> str:
             f"<b>{_e(c.author.full_name if c.author else '—')}</b>, "
             f"{fmt_time(c.created_at, tz)}:\n{_e(c.text)}"
             for c in data.comments
-        ] or ["Комментариев пока нет."]
-        return fit("\n\n".join([header(app) + " · Комментарии", *body]))
+        ]
+        return latest(header(app) + " · Комментарии", body, "Комментариев пока нет.", "\n\n")
     if tab == "h":
-        body = [history_line(change, tz) for change in data.history] or ["История пуста."]
-        return fit("\n".join([header(app) + " · История действий", "", *body]))
+        body = [history_line(change, tz) for change in data.history]
+        return latest(header(app) + " · История действий\n", body, "История пуста.", "\n")
     if tab == "g":
         choose = texts.GROUP_CHOOSE.format(group=_e(app.group.name))
         return fit(

@@ -174,3 +174,14 @@ async def test_tabs_switch_in_place(harness: Harness) -> None:
     await press(h, card["message_id"], "Комментарии")
     shown = next(m for m in h.fake.messages(DIRECTOR.id) if m["message_id"] == card["message_id"])
     assert "Комментариев пока нет" in shown["text"]
+
+
+def test_a_long_history_shows_its_end_within_the_limit() -> None:
+    from handlers.cards import latest
+
+    items = [f"• запись {i} " + "х" * 200 for i in range(60)]
+    text = latest("<b>История</b>", items, "пусто", "\n")
+    assert len(text) <= 4096
+    assert "запись 59" in text and "запись 0 " not in text
+    assert "Показаны последние" in text
+    assert latest("T", [], "пусто", "\n") == "T\nпусто"
