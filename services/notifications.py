@@ -146,37 +146,27 @@ async def cards_for_waiting(
     return len(waiting)
 
 
-async def status_changed(
-    session: AsyncSession,
-    application: Application,
-    history_id: int,
-    *,
-    by_applicant: bool = False,
-    now: datetime | None = None,
-    tz: ZoneInfo = DEFAULT_TZ,
-) -> None:
-    """The applicant is told; every card of the application shown in a chat is refreshed.
+def _news(kind: str, history_id: int, person_id: int, application: Application) -> OutboxItem:
+    """One piece of news about a history entry, for one person."""
+    return OutboxItem(
+        key=f"{kind}:{history_id}:{person_id}",
+        person_id=person_id,
+        payload={"type": kind, "history_id": history_id},
+        application_id=application.id,
+        method=kind,
+    )
 
-    When the applicant withdrew it themselves, the school's deciders are told too.
-    """
-    cards = (
+
+async def _refreshes(
+    session: AsyncSession, application: Application, history_id: int
+) -> list[OutboxItem]:
+    """Every card of the application shown in a chat, redrawn after the change."""
+    shown = (
         await session.scalars(
             select(CardMessage).where(CardMessage.application_id == application.id)
         )
     ).all()
-    items = [
-        OutboxItem(
-            key=f"status:{history_id}:{application.applicant_id}",
-            person_id=application.applicant_id,
-            payload={"type": "status", "history_id": history_id},
-            application_id=application.id,
-            method="status",
-        ),
-        *refresh_items(application.id, cards, f"h{history_id}"),
-    ]
-    if by_applicant:
-        items += await _to_deciders(session, application, "status", history_id, now, tz)
-    await enqueue_many(session, items, now=now)
+    return refresh_items(application.id, shown, f"h{history_id}")
 
 
 async def _to_deciders(
@@ -192,16 +182,32 @@ async def _to_deciders(
         application.organization_id, set()
     )
     return [
-        OutboxItem(
-            key=f"{kind}:{history_id}:{person_id}",
-            person_id=person_id,
-            payload={"type": kind, "history_id": history_id},
-            application_id=application.id,
-            method=kind,
-        )
+        _news(kind, history_id, person_id, application)
         for person_id in sorted(people)
         if person_id != application.applicant_id
     ]
+
+
+async def status_changed(
+    session: AsyncSession,
+    application: Application,
+    history_id: int,
+    *,
+    by_applicant: bool = False,
+    now: datetime | None = None,
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> None:
+    """The applicant is told; every card of the application shown in a chat is refreshed.
+
+    When the applicant withdrew it themselves, the school's deciders are told too.
+    """
+    items = [
+        _news("status", history_id, application.applicant_id, application),
+        *await _refreshes(session, application, history_id),
+    ]
+    if by_applicant:
+        items += await _to_deciders(session, application, "status", history_id, now, tz)
+    await enqueue_many(session, items, now=now)
 
 
 async def comment_added(
@@ -217,15 +223,7 @@ async def comment_added(
     if by_applicant:
         items = await _to_deciders(session, application, "comment", history_id, now, tz)
     else:
-        items = [
-            OutboxItem(
-                key=f"comment:{history_id}:{application.applicant_id}",
-                person_id=application.applicant_id,
-                payload={"type": "comment", "history_id": history_id},
-                application_id=application.id,
-                method="comment",
-            )
-        ]
+        items = [_news("comment", history_id, application.applicant_id, application)]
     await enqueue_many(session, items, now=now)
 
 
@@ -233,20 +231,9 @@ async def group_changed(
     session: AsyncSession, application: Application, history_id: int, *, now: datetime | None = None
 ) -> None:
     """The applicant is told of the new group (and its dates); cards are refreshed."""
-    cards = (
-        await session.scalars(
-            select(CardMessage).where(CardMessage.application_id == application.id)
-        )
-    ).all()
     items = [
-        OutboxItem(
-            key=f"group:{history_id}:{application.applicant_id}",
-            person_id=application.applicant_id,
-            payload={"type": "group", "history_id": history_id},
-            application_id=application.id,
-            method="group",
-        ),
-        *refresh_items(application.id, cards, f"h{history_id}"),
+        _news("group", history_id, application.applicant_id, application),
+        *await _refreshes(session, application, history_id),
     ]
     await enqueue_many(session, items, now=now)
 
