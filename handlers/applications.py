@@ -31,6 +31,7 @@ from handlers.keyboards import CardCb
 from models import Channel, Person, Status, utcnow
 from services import bulk, cards, listing, workflow
 from services.labels import STATUS_LABELS
+from services.notifications import DECIDER_CARD
 
 router = Router(name=__name__)
 
@@ -232,7 +233,8 @@ async def open_card(
         card_text(data, settings.tz),
         reply_markup=card_keyboard(app, decider=decider, more=True),
     )
-    await cards.remember_card(session, app.id, sent.chat.id, sent.message_id, decider)
+    view = DECIDER_CARD if decider else None
+    await cards.remember_card(session, app.id, sent.chat.id, sent.message_id, view)
     await query.answer()
 
 

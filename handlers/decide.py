@@ -22,6 +22,7 @@ from handlers.states import Decide
 from models import Channel, Person, Status, utcnow
 from services import cards, workflow
 from services.labels import STATUS_LABELS
+from services.notifications import DECIDER_CARD
 from services.workflow import (
     Actor,
     ApplicationNotFound,
@@ -81,7 +82,8 @@ async def show_card(
     text = tab_text(data, tab, settings.tz) if tab else card_text(data, settings.tz)
     markup = card_keyboard(app, decider=decider, tab=tab, groups=data.other_groups)
     await edit_text(message, text, markup)
-    await cards.remember_card(session, app.id, message.chat.id, message.message_id, decider)
+    view = DECIDER_CARD if decider else None
+    await cards.remember_card(session, app.id, message.chat.id, message.message_id, view)
 
 
 @router.callback_query(CardCb.filter(F.act == "tab"))

@@ -7,10 +7,12 @@ application as it is when it finally goes out.
 from __future__ import annotations
 
 from aiogram.methods import EditMessageText, SendMessage
+from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.sender import Outgoing
 from bot.settings import Settings
+from handlers import digest_render
 from handlers.cards import (
     card_keyboard,
     card_text,
@@ -19,9 +21,10 @@ from handlers.cards import (
     status_notification,
 )
 from handlers.keyboards import reply_keyboard
+from handlers.teacher_keyboards import card_keyboard as teacher_card_keyboard
 from models import Application, OutboxMessage, Person, utcnow
 from services import cards
-from services.notifications import DECIDER_CARD
+from services.notifications import DECIDER_CARD, TEACHER_CARD
 from services.quiet import is_quiet, window_of
 
 
@@ -37,12 +40,19 @@ class OutboxRenderer:
     async def __call__(self, session: AsyncSession, message: OutboxMessage) -> Outgoing | None:
         payload = message.payload
         kind = payload.get("type")
+        if kind in digest_render.KINDS:
+            return await digest_render.render(session, message, tz=self.tz, quiet=self.quiet)
         if kind == "refresh":
             data = await cards.load_card(session, int(payload["application_id"]))
             if data is None:
                 return None
             chat_id = int(payload["chat_id"])
-            keyboard = card_keyboard(data.application, decider=bool(payload.get("decider")))
+            view = payload.get("view")
+            keyboard: InlineKeyboardMarkup | None
+            if view == TEACHER_CARD:
+                keyboard = teacher_card_keyboard(data.application, "i", 0)
+            else:
+                keyboard = card_keyboard(data.application, decider=view == DECIDER_CARD)
             return Outgoing(
                 EditMessageText(
                     chat_id=chat_id,

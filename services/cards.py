@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -18,7 +18,6 @@ from models import (
     Kind,
     Person,
 )
-from services.notifications import DECIDER_CARD
 from services.workflow import assessment_progress
 
 
@@ -120,9 +119,13 @@ async def _changes(
 
 
 async def remember_card(
-    session: AsyncSession, application_id: int, chat_id: int, message_id: int, decider: bool
+    session: AsyncSession, application_id: int, chat_id: int, message_id: int, view: str | None
 ) -> None:
-    """Cards shown in a chat are refreshed after every change of their application."""
+    """Cards shown in a chat are refreshed after every change of their application.
+
+    `view` says whose screen it is (DECIDER_CARD, TEACHER_CARD or None for a plain card), so a
+    refresh keeps the right buttons.
+    """
     known = await session.scalar(
         select(CardMessage).where(
             CardMessage.application_id == application_id,
@@ -130,15 +133,23 @@ async def remember_card(
             CardMessage.message_id == message_id,
         )
     )
-    note = DECIDER_CARD if decider else None
     if known is None:
         session.add(
             CardMessage(
-                application_id=application_id, chat_id=chat_id, message_id=message_id, note=note
+                application_id=application_id, chat_id=chat_id, message_id=message_id, note=view
             )
         )
-    elif known.note != note:
-        known.note = note
+    elif known.note != view:
+        known.note = view
+
+
+async def forget_card(session: AsyncSession, chat_id: int, message_id: int) -> None:
+    """The message shows something else now (a list again): stop refreshing it as a card."""
+    await session.execute(
+        delete(CardMessage).where(
+            CardMessage.chat_id == chat_id, CardMessage.message_id == message_id
+        )
+    )
 
 
 async def comment_of(session: AsyncSession, entry: HistoryEntry) -> int | None:

@@ -18,8 +18,9 @@ from models import Application, CardMessage, Deputy, Person, PersonRole, Role, S
 from services.outbox import OutboxItem, enqueue_many
 
 DEFAULT_TZ = ZoneInfo("Asia/Yekaterinburg")
-# CardMessage.note of a card shown to someone who decides on it (it carries decision buttons).
-DECIDER_CARD = "decider"
+# CardMessage.note: whose screen a card is, so that a refresh keeps its buttons.
+DECIDER_CARD = "decider"  # decision buttons while new
+TEACHER_CARD = "teacher"  # the applicant's «Мои заявки» card
 
 
 def card_item(application_id: int, person_id: int) -> OutboxItem:
@@ -250,7 +251,7 @@ def refresh_items(
                 "application_id": application_id,
                 "chat_id": card.chat_id,
                 "message_id": card.message_id,
-                "decider": card.note == DECIDER_CARD,
+                "view": card.note,
             },
             application_id=application_id,
             method="refresh",

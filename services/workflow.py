@@ -141,6 +141,9 @@ class Actor:
 
     person_id: int | None
     channel: Channel
+    # The capacity the person means to act in (the applicant on their own «Мои заявки»), when
+    # they hold several; otherwise the first of `_PREFERENCE` that may act.
+    acting_as: Capacity | None = None
 
     @classmethod
     def system(cls, channel: Channel = Channel.IMPORT) -> Actor:
@@ -278,7 +281,7 @@ async def check_status_change(
     if allowed is None:
         raise TransitionNotAllowed(seen, target)
     authority = await authority_of(session, actor, application, local_today(now, tz))
-    capacity = _pick(authority.capacities, allowed | {Capacity.SYSTEM})
+    capacity = _pick(authority.capacities, allowed | {Capacity.SYSTEM}, actor.acting_as)
     if capacity is None:
         raise NotAllowed(application.status)
     if (
@@ -443,7 +446,7 @@ async def add_comment(
     if checked is None:
         raise EmptyComment
     authority = await authority_of(session, actor, application, local_today(now, tz))
-    capacity = _pick(authority.capacities, frozenset(Capacity))
+    capacity = _pick(authority.capacities, frozenset(Capacity), actor.acting_as)
     if capacity is None:
         raise NotAllowed(application.status)
     comment = Comment(
@@ -477,7 +480,11 @@ async def add_comment(
     return comment
 
 
-def _pick(have: frozenset[Capacity], allowed: frozenset[Capacity]) -> Capacity | None:
+def _pick(
+    have: frozenset[Capacity], allowed: frozenset[Capacity], prefer: Capacity | None = None
+) -> Capacity | None:
+    if prefer is not None and prefer in have and prefer in allowed:
+        return prefer
     for capacity in _PREFERENCE:
         if capacity in have and capacity in allowed:
             return capacity

@@ -1,0 +1,175 @@
+"""The teacher's screens: the «Мои заявки» page, the card's keyboard, the withdrawal prompts.
+
+One callback family (`MyCb`, prefix "my") serves the list, the card and the withdrawal, so that
+none of it is mistaken for a director's card button (`CardCb`).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from handlers import texts
+from handlers.cards import STATUS_ICON, TABS, fit
+from handlers.keyboards import status_code
+from models import Application, Status
+from services.labels import STATUS_LABELS
+from services.my_applications import MyEntry, MyPage
+
+PAGE_SIZE = 10
+# The statuses from which an applicant may withdraw (PRODUCT.md §3.2).
+WITHDRAWABLE = frozenset({Status.NEW, Status.APPROVED, Status.INCLUDED})
+# Long programme titles are cut: a page of ten stays far below Telegram's 4096 characters.
+TITLE_IN_LIST = 150
+TITLE_ON_BUTTON = 40
+
+
+class MyCb(CallbackData, prefix="my"):
+    """l: a list page; o: open a card; t: a tab; w: «Отозвать заявку»; wy: «Подтвердить»;
+    ws: «Без комментария» under the reason prompt; rb: «Назад» under the reply prompt."""
+
+    act: str
+    n: int = 0  # the application number
+    p: int = 0  # the list page to go back to
+    s: str = ""  # the status the card showed, for compare-and-set
+    t: str = ""  # the tab: i, c or h
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def entry_line(index: int, entry: MyEntry) -> str:
+    return (
+        f"{index}. {STATUS_ICON[entry.status]} <b>№{entry.number}</b> · "
+        f"{escape(STATUS_LABELS[entry.status])}\n"
+        f"   {escape(_cut(entry.program, TITLE_IN_LIST))}"
+    )
+
+
+def list_text(page: MyPage) -> str:
+    if not page.entries:
+        return texts.MY_EMPTY
+    head = texts.MY_TITLE.format(count=page.total)
+    if page.pages > 1:
+        head += "\n" + texts.MY_PAGE.format(page=page.page + 1, pages=page.pages)
+    first = page.page * PAGE_SIZE + 1
+    lines = [entry_line(first + i, entry) for i, entry in enumerate(page.entries)]
+    return fit(head + "\n\n" + "\n\n".join(lines))
+
+
+def list_keyboard(page: MyPage) -> InlineKeyboardMarkup | None:
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=(
+                    f"{STATUS_ICON[entry.status]} №{entry.number} · "
+                    f"{_cut(entry.program, TITLE_ON_BUTTON)}"
+                ),
+                callback_data=MyCb(act="o", n=entry.number, p=page.page).pack(),
+            )
+        ]
+        for entry in page.entries
+    ]
+    nav = []
+    if page.page > 0:
+        nav.append(
+            InlineKeyboardButton(
+                text=texts.MY_BTN_PREV, callback_data=MyCb(act="l", p=page.page - 1).pack()
+            )
+        )
+    if page.page < page.pages - 1:
+        nav.append(
+            InlineKeyboardButton(
+                text=texts.MY_BTN_NEXT, callback_data=MyCb(act="l", p=page.page + 1).pack()
+            )
+        )
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def card_keyboard(app: Application, tab: str, page: int) -> InlineKeyboardMarkup:
+    """Tabs, «Отозвать заявку» while the applicant may still withdraw, «Назад» to the list."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=("• " + label) if key == tab else label,
+                callback_data=MyCb(act="t", n=app.number, p=page, t=key).pack(),
+            )
+            for key, label in TABS.items()
+        ]
+    ]
+    if app.status in WITHDRAWABLE:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=texts.WITHDRAW_BTN,
+                    callback_data=MyCb(
+                        act="w", n=app.number, p=page, s=status_code(app.status)
+                    ).pack(),
+                )
+            ]
+        )
+    rows.append(
+        [InlineKeyboardButton(text=texts.BTN_BACK, callback_data=MyCb(act="l", p=page).pack())]
+    )
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def confirm_text(app: Application) -> str:
+    return fit(
+        texts.WITHDRAW_CONFIRM.format(
+            n=app.number,
+            program=escape(app.group.program.title),
+            group=escape(app.group.name),
+            status=escape(STATUS_LABELS[app.status]),
+        )
+    )
+
+
+def confirm_keyboard(app: Application, page: int) -> InlineKeyboardMarkup:
+    seen = status_code(app.status)
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=texts.WITHDRAW_BTN_CONFIRM,
+                    callback_data=MyCb(act="wy", n=app.number, p=page, s=seen).pack(),
+                ),
+                InlineKeyboardButton(
+                    text=texts.BTN_BACK, callback_data=MyCb(act="o", n=app.number, p=page).pack()
+                ),
+            ]
+        ]
+    )
+
+
+def reason_keyboard(app: Application, page: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=texts.BTN_NO_COMMENT,
+                    callback_data=MyCb(act="ws", n=app.number, p=page).pack(),
+                ),
+                InlineKeyboardButton(
+                    text=texts.BTN_BACK, callback_data=MyCb(act="o", n=app.number, p=page).pack()
+                ),
+            ]
+        ]
+    )
+
+
+def reply_prompt_keyboard(number: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=texts.BTN_BACK, callback_data=MyCb(act="rb", n=number).pack()
+                )
+            ]
+        ]
+    )
