@@ -121,7 +121,7 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-async def timed(maker, path: Path, label: str) -> ImportReport:  # type: ignore[no-untyped-def]
+async def timed(maker, path: Path, label: str) -> ImportReport:
     started = time.perf_counter()
     async with maker.begin() as session:
         report = await import_file(session, path)

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 import handlers
 from bot.db import create_engine, create_sessionmaker
 from bot.fsm_storage import DatabaseStorage
+from bot.scheduler import ScheduledWork
 from bot.sender import OutboxSender
 from bot.settings import Settings
 from handlers import texts
@@ -118,15 +119,22 @@ async def run(settings: Settings) -> None:
     runtime = build_runtime(settings, bot)
     dispatcher = runtime.dispatcher
     tasks: list[asyncio.Task[None]] = []
+    scheduled = ScheduledWork.from_settings(
+        settings, runtime.sessionmaker, wake=runtime.sender.wake
+    )
 
     async def on_startup(bot: Bot) -> None:
         me = await bot.get_me()
         log.info("bot @%s (id %s) started", me.username, me.id)
         await set_commands(bot)
         tasks.append(asyncio.create_task(runtime.sender.run(), name="outbox-sender"))
+        # After the sender: the start-up tick (the catch-up) wakes it.
+        scheduled.start()
 
     async def on_shutdown() -> None:
         await runtime.in_flight.wait(STOP_GRACE_SECONDS)
+        # Before the sender stops: a tick in progress commits what it queued.
+        await scheduled.shutdown()
         # After the updates: what they queued is committed, and the sender finishes what it
         # has in flight; the rest waits in the outbox for the next start.
         with contextlib.suppress(TimeoutError):

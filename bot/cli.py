@@ -269,14 +269,62 @@ async def _bot_username(settings: Settings) -> str:
     "--force", is_flag=True, help="Send even to directors who already got today's digest."
 )
 def digest(force: bool) -> None:
-    """Send the daily digests now (arrives with the scheduled-work release)."""
-    raise click.ClickException("the daily digest is not available in this version yet")
+    """Send the daily digests now, whatever the time and day (once a day unless --force).
+
+    The digests are queued in the outbox; the running bot sends them (after quiet hours).
+    """
+    from bot.db import create_engine, create_sessionmaker
+    from bot.scheduler import PassesReport, run_passes, schedule_from_settings
+
+    settings = _settings()
+    _prepare_database(settings)
+    try:
+        schedule = schedule_from_settings(settings)
+    except ValueError as exc:  # the working-days file
+        raise click.ClickException(str(exc)) from exc
+
+    async def go() -> PassesReport:
+        engine = create_engine(settings.database_url)
+        try:
+            return await run_passes(
+                create_sessionmaker(engine), schedule, remind=False, anytime=True, force=force
+            )
+        finally:
+            await engine.dispose()
+
+    report = _run_async(go).digests
+    click.echo(f"digests: {report.messages} messages for {report.people} people queued")
 
 
 @main.command()
 def remind() -> None:
-    """Run the reminder and escalation pass now (arrives with the scheduled-work release)."""
-    raise click.ClickException("reminders are not available in this version yet")
+    """Run the reminder, deadline and escalation pass now (queued in the outbox)."""
+    from bot.db import create_engine, create_sessionmaker
+    from bot.scheduler import PassesReport, run_passes, schedule_from_settings
+
+    settings = _settings()
+    _prepare_database(settings)
+    try:
+        schedule = schedule_from_settings(settings)
+    except ValueError as exc:  # the working-days file
+        raise click.ClickException(str(exc)) from exc
+
+    async def go() -> PassesReport:
+        engine = create_engine(settings.database_url)
+        try:
+            return await run_passes(
+                create_sessionmaker(engine), schedule, digests=False, anytime=True
+            )
+        finally:
+            await engine.dispose()
+
+    passes = _run_async(go).reminders
+    assert passes is not None
+    click.echo(
+        f"reminders: {passes.reminders.messages} messages for {passes.reminders.people} people; "
+        f"deadline warnings: {passes.deadlines.messages} for {passes.deadlines.people}; "
+        f"escalations: {passes.escalations.messages} for {passes.escalations.people}"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

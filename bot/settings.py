@@ -50,6 +50,22 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Version of the personal-data consent text; stored with every acceptance.
     consent_version: str = "2024-1"
+    # Transferred working days and extra days off (services.calendar); unset: none.
+    workdays_file: Path | None = None
+
+    @field_validator("workdays_file", mode="before")
+    @classmethod
+    def _empty_workdays_file_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("workdays_file")
+    @classmethod
+    def _valid_workdays_file(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            from services.calendar import load_overrides
+
+            load_overrides(value)  # ValueError names the file and the line
+        return value
 
     @field_validator("timezone")
     @classmethod

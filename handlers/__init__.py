@@ -6,7 +6,20 @@ from aiogram import Router
 
 
 def routers() -> list[Router]:
-    from handlers import applications, cancel, common, consent, decide, linking, presence, start
+    from handlers import (
+        applications,
+        cancel,
+        common,
+        consent,
+        decide,
+        deputy,
+        linking,
+        presence,
+        roles,
+        settings,
+        start,
+        teacher,
+    )
 
     ordered = [
         presence.router,  # notes that a person who had blocked the bot is back; never answers
@@ -14,9 +27,13 @@ def routers() -> list[Router]:
         consent.router,  # before consent: the consent again, whatever was sent
         cancel.router,  # /cancel before any conversation state
         linking.router,  # consent given, account not linked: code or phone
+        roles.router,  # /role, /help, menu words: before every prompt, never taken as input
+        settings.router,  # /settings and its prompts
+        deputy.router,  # /deputy and its prompts
         decide.router,  # cards: decisions, comments, tabs, group change
+        teacher.router,  # «Мои заявки», withdrawal, «Ответить»: before a director's search
         applications.router,  # «Заявки»: list, search (a director's free text), bulk approval
-        common.router,  # /help and whatever nobody else handled
+        common.router,  # whatever nobody else handled
     ]
     for router in ordered:
         # Production builds one dispatcher per process; tests build one per test, and aiogram

@@ -28,6 +28,7 @@ from handlers.cards import MAX_TEXT, card_keyboard, card_text
 from handlers.decide import refusal
 from handlers.edits import edit_text
 from handlers.keyboards import CardCb
+from handlers.roles import NOT_MENU
 from models import Channel, Person, Status, utcnow
 from services import bulk, cards, listing, workflow
 from services.labels import STATUS_LABELS
@@ -302,7 +303,7 @@ async def bulk_no(query: CallbackQuery, state: FSMContext) -> None:
     await query.answer()
 
 
-@router.message(StateFilter(None), F.text, ~F.text.startswith("/"), Decider())
+@router.message(StateFilter(None), F.text, ~F.text.startswith("/"), NOT_MENU, Decider())
 async def search(
     message: Message, session: AsyncSession, state: FSMContext, org_ids: list[int]
 ) -> None:

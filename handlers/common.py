@@ -1,19 +1,13 @@
-"""/help, /cancel and anything nobody else handled."""
+"""Anything nobody else handled: a short hint, never silence."""
 
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from handlers import texts
 
 router = Router(name=__name__)
-
-
-@router.message(Command("help"))
-async def help_(message: Message) -> None:
-    await message.answer(texts.HELP)
 
 
 @router.message()

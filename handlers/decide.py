@@ -18,6 +18,7 @@ from handlers import texts
 from handlers.cards import card_keyboard, card_text, tab_text
 from handlers.edits import edit_text
 from handlers.keyboards import STATUS_BY_CODE, CardCb, DecideCb, GroupCb, decide_keyboard
+from handlers.roles import NOT_MENU
 from handlers.states import Decide
 from models import Channel, Person, Status, utcnow
 from services import cards, workflow
@@ -175,7 +176,7 @@ async def press_decision(
     await query.answer()
 
 
-@router.message(Decide.comment, F.text, ~F.text.startswith("/"))
+@router.message(Decide.comment, F.text, ~F.text.startswith("/"), NOT_MENU)
 async def comment_given(
     message: Message,
     bot: Bot,
@@ -191,7 +192,7 @@ async def comment_given(
     await apply(bot, message.chat.id, session, person, state, settings, message.text)
 
 
-@router.message(Decide.comment)
+@router.message(Decide.comment, NOT_MENU)
 async def comment_not_text(message: Message) -> None:
     await message.answer(texts.COMMENT_TEXT_ONLY)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,7 +15,7 @@ from bot.settings import Settings
 from handlers import texts
 from handlers.filters import Unlinked
 from handlers.keyboards import share_phone_keyboard
-from handlers.start import greeting_for, welcome
+from handlers.start import greet, welcome
 from services.linking import (
     PersonLinkedElsewhere,
     PhoneAmbiguous,
@@ -32,7 +32,9 @@ CODE_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 @router.message(F.contact)
-async def shared_contact(message: Message, session: AsyncSession, settings: Settings) -> None:
+async def shared_contact(
+    message: Message, bot: Bot, session: AsyncSession, settings: Settings
+) -> None:
     contact = message.contact
     assert contact is not None and message.from_user is not None
     if contact.user_id != message.from_user.id:
@@ -51,13 +53,13 @@ async def shared_contact(message: Message, session: AsyncSession, settings: Sett
     except PersonLinkedElsewhere:
         await message.answer(texts.LINK_PERSON_TAKEN, reply_markup=ReplyKeyboardRemove())
         return
-    await message.answer(greeting_for(linked), reply_markup=ReplyKeyboardRemove())
+    await greet(bot, message.chat.id, linked.person, linked.waiting)
 
 
 @router.message(F.text.regexp(CODE_RE))
-async def typed_code(message: Message, session: AsyncSession, settings: Settings) -> None:
+async def typed_code(message: Message, bot: Bot, session: AsyncSession, settings: Settings) -> None:
     assert message.text is not None
-    await welcome(message, message.chat.id, session, None, settings, message.text.strip())
+    await welcome(bot, message.chat.id, session, None, settings, message.text.strip())
 
 
 @router.message()

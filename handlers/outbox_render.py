@@ -67,6 +67,16 @@ class OutboxRenderer:
         if person is None or person.telegram_id is None:
             return None
         chat_id = person.telegram_id
+        if kind == "text":
+            # A message already in the bot's words and escaped (e.g. to a deputy just named).
+            return Outgoing(
+                SendMessage(
+                    chat_id=chat_id,
+                    text=str(payload["text"]),
+                    disable_notification=self._silent(person),
+                ),
+                chat_id=chat_id,
+            )
         if kind == "card":
             data = await cards.load_card(session, int(payload["application_id"]))
             if data is None:

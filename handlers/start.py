@@ -5,17 +5,18 @@ from __future__ import annotations
 from aiogram import Bot, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers import texts
 from handlers.edits import edit_markup
 from handlers.keyboards import ConsentCb, consent_keyboard, share_phone_keyboard
+from handlers.roles import apply_role_menu, main_menu
 from models import Person
 from services.consent import record_consent
 from services.invitations import AccountLinkedElsewhere, InvalidInvitation
-from services.linking import Linked, TooManyAttempts, link_by_code
+from services.linking import TooManyAttempts, link_by_code
 
 router = Router(name=__name__)
 
@@ -37,7 +38,8 @@ async def start(
             await state.update_data(invite_code=code)
         await message.answer(texts.CONSENT, reply_markup=consent_keyboard())
         return
-    await welcome(message, message.chat.id, session, person, settings, code or None)
+    assert message.bot is not None
+    await welcome(message.bot, message.chat.id, session, person, settings, code or None)
 
 
 @router.callback_query(ConsentCb.filter())
@@ -65,7 +67,7 @@ async def accept_consent(
 
 
 async def welcome(
-    target: Message | Bot,
+    bot: Bot,
     chat_id: int,
     session: AsyncSession,
     person: Person | None,
@@ -73,38 +75,35 @@ async def welcome(
     code: str | None,
 ) -> None:
     """Link by code when one was given, then greet the person or say how to get access."""
-
-    async def say(text: str, **kwargs: object) -> None:
-        if isinstance(target, Message):
-            await target.answer(text, **kwargs)  # type: ignore[arg-type]
-        else:
-            await target.send_message(chat_id, text, **kwargs)  # type: ignore[arg-type]
-
     if code:
         try:
             linked = await link_by_code(session, chat_id, code, tz=settings.tz)
         except TooManyAttempts:
-            await say(texts.LINK_TOO_MANY)
+            await bot.send_message(chat_id, texts.LINK_TOO_MANY)
             return
         except InvalidInvitation as refused:
-            await say(texts.LINK_BAD_CODE[refused.reason])
+            await bot.send_message(chat_id, texts.LINK_BAD_CODE[refused.reason])
             if person is None:
-                await say(texts.LINK_PROMPT, reply_markup=share_phone_keyboard())
+                await bot.send_message(
+                    chat_id, texts.LINK_PROMPT, reply_markup=share_phone_keyboard()
+                )
             return
         except AccountLinkedElsewhere:
-            await say(texts.LINK_ACCOUNT_TAKEN)
+            await bot.send_message(chat_id, texts.LINK_ACCOUNT_TAKEN)
             return
-        await say(greeting_for(linked), reply_markup=ReplyKeyboardRemove())
+        await greet(bot, chat_id, linked.person, linked.waiting)
         return
     if person is None:
-        await say(texts.HOW_TO_GET_ACCESS)
-        await say(texts.LINK_PROMPT, reply_markup=share_phone_keyboard())
+        await bot.send_message(chat_id, texts.HOW_TO_GET_ACCESS)
+        await bot.send_message(chat_id, texts.LINK_PROMPT, reply_markup=share_phone_keyboard())
     else:
-        await say(texts.greeting(person.full_name, person.roles))
+        await greet(bot, chat_id, person, 0)
 
 
-def greeting_for(linked: Linked) -> str:
-    text = texts.greeting(linked.person.full_name, linked.person.roles)
-    if linked.waiting:
-        text += "\n\n" + texts.waiting_applications(linked.waiting)
-    return text
+async def greet(bot: Bot, chat_id: int, person: Person, waiting: int) -> None:
+    """The greeting by name and role, with the menu and the command list of the active role."""
+    text = texts.greeting(person.full_name, person.roles)
+    if waiting:
+        text += "\n\n" + texts.waiting_applications(waiting)
+    await bot.send_message(chat_id, text, reply_markup=main_menu(person))
+    await apply_role_menu(bot, chat_id, person)

@@ -23,6 +23,7 @@ from handlers.cards import card_text, fit, tab_text
 from handlers.decide import refusal
 from handlers.filters import Unlinked
 from handlers.keyboards import STATUS_BY_CODE, ReplyCb
+from handlers.roles import NOT_MENU
 from handlers.teacher_keyboards import (
     PAGE_SIZE,
     MyCb,
@@ -222,7 +223,7 @@ async def press_withdraw(
     await query.answer()
 
 
-@router.message(Withdraw.reason, F.text, ~F.text.startswith("/"))
+@router.message(Withdraw.reason, F.text, ~F.text.startswith("/"), NOT_MENU)
 async def reason_given(
     message: Message,
     bot: Bot,
@@ -240,7 +241,7 @@ async def reason_given(
     await message.answer(text)
 
 
-@router.message(Withdraw.reason)
+@router.message(Withdraw.reason, NOT_MENU)
 async def reason_not_text(message: Message) -> None:
     await message.answer(texts.WITHDRAW_TEXT_ONLY)
 
@@ -330,7 +331,7 @@ async def press_reply(
     await query.answer()
 
 
-@router.message(ReplyComment.text, F.text, ~F.text.startswith("/"))
+@router.message(ReplyComment.text, F.text, ~F.text.startswith("/"), NOT_MENU)
 async def reply_given(
     message: Message,
     bot: Bot,
@@ -362,7 +363,7 @@ async def reply_given(
     await show(bot, message.chat.id, data.get("prompt"), texts.REPLY_SENT.format(n=number), None)
 
 
-@router.message(ReplyComment.text)
+@router.message(ReplyComment.text, NOT_MENU)
 async def reply_not_text(message: Message) -> None:
     await message.answer(texts.REPLY_TEXT_ONLY)
 

@@ -21,6 +21,7 @@ from models.people import (
     Person,
     PersonRole,
 )
+from models.scheduling import DigestLog, ReminderLog
 
 __all__ = [
     "Application",
@@ -32,6 +33,7 @@ __all__ = [
     "Comment",
     "ConsentRecord",
     "Deputy",
+    "DigestLog",
     "FsmRecord",
     "Group",
     "HistoryAction",
@@ -46,6 +48,7 @@ __all__ = [
     "Person",
     "PersonRole",
     "Program",
+    "ReminderLog",
     "Role",
     "Status",
     "UTCDateTime",

@@ -169,10 +169,3 @@ async def test_invite_asks_telegram_for_the_username_when_a_token_is_set(tmp_pat
         assert fake.calls_of("getMe")
     assert result.returncode == 0, result.stderr
     assert "https://t.me/chiro_dpo_bot?start=" in result.stdout
-
-
-def test_later_commands_say_they_are_not_there_yet(tmp_path: Path) -> None:
-    for command in ("digest", "remind"):
-        result = cli(tmp_path, command)
-        assert result.returncode != 0
-        assert "not available in this version yet" in result.stderr

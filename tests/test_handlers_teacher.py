@@ -270,7 +270,7 @@ async def test_card_opens_in_place_with_tabs_and_goes_back(harness: Harness) -> 
     assert buttons(card) == ["• Сведения", "Комментарии", "История", "Отозвать заявку", "Назад"]
     remembered = await rows(h, CardMessage)
     assert [(c.chat_id, c.message_id, c.note) for c in remembered] == [
-        (TEACHER.id, listing["message_id"], None)
+        (TEACHER.id, listing["message_id"], "teacher")
     ]
 
     await press(h, listing, "История")

@@ -1,0 +1,349 @@
+"""/deputy (PRODUCT.md §4.2): a director names a linked colleague as deputy for a period.
+
+The screen lists the deputyships in force or to come, each with «Отозвать»; naming one is
+choose the colleague (buttons, paged) → type the period → «Подтвердить». Every step is checked
+again by `services.deputies` when it is applied: buttons may be old or forged.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from html import escape
+
+from aiogram import F, Router
+from aiogram.filters import Command, Filter, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    TelegramObject,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.settings import Settings
+from handlers import texts
+from handlers.cards import fmt_date
+from handlers.edits import edit_text
+from handlers.filters import Unlinked
+from handlers.roles import MENU_BUTTONS
+from handlers.settings_states import DeputyInput
+from models import Person, Role, utcnow
+from services import deputies
+from services.deputies import (
+    MAX_PERIOD_DAYS,
+    BadPeriod,
+    DeputyError,
+    Deputyship,
+    DeputyshipNotFound,
+    NotAColleague,
+    OverlappingDeputyship,
+)
+from services.workflow import local_today
+
+TYPED = (F.text, ~F.text.startswith("/"), ~F.text.in_(MENU_BUTTONS))
+NAME_LIMIT = 60
+
+
+class Director(Filter):
+    """Holds the director role in a school (the active role does not matter for rights)."""
+
+    async def __call__(self, event: TelegramObject, person: Person | None = None) -> bool:
+        return person is not None and Role.DIRECTOR in person.roles and bool(person.organization_id)
+
+
+class DeputyCb(CallbackData, prefix="dep"):
+    """new, pg (page p), pick (person id), ok, back, rv (revoke deputyship id)."""
+
+    act: str
+    id: int = 0
+    p: int = 0
+
+
+router = Router(name=__name__)
+router.message.filter(~Unlinked())
+router.callback_query.filter(~Unlinked())
+directors = Router(name=f"{__name__}.directors")
+directors.message.filter(Director())
+directors.callback_query.filter(Director())
+others = Router(name=f"{__name__}.others")
+router.include_routers(directors, others)
+
+
+def _button(text: str, act: str, id_: int = 0, page: int = 0) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=DeputyCb(act=act, id=id_, p=page).pack())
+
+
+def _back_row() -> list[InlineKeyboardButton]:
+    return [_button(texts.BTN_BACK, "back")]
+
+
+def short_name(full_name: str) -> str:
+    """«Иванова Мария Сергеевна» → «Иванова М. С.»: buttons are narrow."""
+    surname, *rest = full_name.split() or [full_name]
+    return " ".join([surname, *(part[0] + "." for part in rest)])
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= NAME_LIMIT else text[: NAME_LIMIT - 1] + "…"
+
+
+def today_of(settings: Settings) -> date:
+    return local_today(utcnow(), settings.tz)
+
+
+def _example(today: date) -> str:
+    return f"{fmt_date(today)}-{fmt_date(today + timedelta(days=13))}"
+
+
+async def screen(
+    session: AsyncSession, person: Person, today: date
+) -> tuple[str, InlineKeyboardMarkup]:
+    found = await deputies.deputies_of(session, person, today)
+    lines = [
+        texts.DEPUTY_LINE.format(
+            name=escape(d.deputy.full_name),
+            start=fmt_date(d.row.starts_on),
+            end=fmt_date(d.row.ends_on),
+        )
+        + (texts.DEPUTY_LINE_ACTIVE if d.row.starts_on <= today else "")
+        for d in found
+    ]
+    rows = [[_button(texts.DEPUTY_BTN_NEW, "new")]]
+    rows += [
+        [
+            _button(
+                texts.DEPUTY_BTN_REVOKE.format(name=_cut(short_name(d.deputy.full_name))),
+                "rv",
+                d.row.id,
+            )
+        ]
+        for d in found
+    ]
+    text = texts.DEPUTY_SCREEN.format(lines="\n".join(lines) or texts.DEPUTY_NONE)
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+@directors.message(Command("deputy"))
+@directors.message(F.text == texts.BTN_MENU_DEPUTY)
+async def open_deputy(
+    message: Message, session: AsyncSession, person: Person, settings: Settings, state: FSMContext
+) -> None:
+    await state.clear()
+    text, markup = await screen(session, person, today_of(settings))
+    await message.answer(text, reply_markup=markup)
+
+
+@directors.callback_query(DeputyCb.filter(F.act.in_({"new", "pg"})))
+async def colleagues(
+    query: CallbackQuery, callback_data: DeputyCb, session: AsyncSession, person: Person
+) -> None:
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    page = await deputies.colleagues(session, person, callback_data.p)
+    if not page.total:
+        await edit_text(
+            query.message,
+            texts.DEPUTY_NO_COLLEAGUES,
+            InlineKeyboardMarkup(inline_keyboard=[_back_row()]),
+        )
+        return
+    rows = [[_button(_cut(p.full_name), "pick", p.id)] for p in page.people]
+    nav = []
+    if page.page > 0:
+        nav.append(_button(texts.DEPUTY_BTN_PREV, "pg", page=page.page - 1))
+    if page.page < page.pages - 1:
+        nav.append(_button(texts.DEPUTY_BTN_NEXT, "pg", page=page.page + 1))
+    rows += [nav, _back_row()] if nav else [_back_row()]
+    text = texts.DEPUTY_PICK
+    if page.pages > 1:
+        text += texts.DEPUTY_PICK_PAGE.format(page=page.page + 1, pages=page.pages)
+    await edit_text(query.message, text, InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+@directors.callback_query(DeputyCb.filter(F.act == "pick"))
+async def picked(
+    query: CallbackQuery,
+    callback_data: DeputyCb,
+    session: AsyncSession,
+    person: Person,
+    settings: Settings,
+    state: FSMContext,
+) -> None:
+    try:
+        chosen = await deputies.colleague(session, person, callback_data.id)
+    except NotAColleague:
+        await query.answer(texts.DEPUTY_NOT_COLLEAGUE, show_alert=True)
+        return
+    await query.answer()
+    await state.set_state(DeputyInput.period)
+    await state.set_data({"deputy_id": chosen.id, "name": chosen.full_name})
+    if isinstance(query.message, Message):
+        text = texts.DEPUTY_ASK_PERIOD.format(
+            name=escape(chosen.full_name),
+            example=_example(today_of(settings)),
+            days=MAX_PERIOD_DAYS,
+        )
+        await edit_text(query.message, text, InlineKeyboardMarkup(inline_keyboard=[_back_row()]))
+
+
+@directors.message(DeputyInput.period, *TYPED)
+async def period_given(message: Message, settings: Settings, state: FSMContext) -> None:
+    assert message.text is not None
+    today = today_of(settings)
+    try:
+        starts_on, ends_on = deputies.parse_period(message.text, today)
+    except BadPeriod as error:
+        await message.answer(_period_problem(error, today) + texts.DEPUTY_ASK_AGAIN)
+        return
+    data = await state.get_data()
+    await state.set_state(DeputyInput.confirm)
+    await state.update_data(start=starts_on.isoformat(), end=ends_on.isoformat())
+    confirm = InlineKeyboardMarkup(
+        inline_keyboard=[[_button(texts.DEPUTY_BTN_CONFIRM, "ok"), *_back_row()]]
+    )
+    await message.answer(
+        texts.DEPUTY_CONFIRM.format(
+            name=escape(str(data.get("name", ""))),
+            start=fmt_date(starts_on),
+            end=fmt_date(ends_on),
+        ),
+        reply_markup=confirm,
+    )
+
+
+@directors.message(DeputyInput.period, ~F.text)
+async def period_not_text(message: Message, settings: Settings) -> None:
+    await message.answer(texts.DEPUTY_TEXT_ONLY.format(example=_example(today_of(settings))))
+
+
+@directors.message(DeputyInput.confirm, *TYPED)
+@directors.message(DeputyInput.confirm, ~F.text)
+async def confirm_not_pressed(message: Message) -> None:
+    await message.answer(texts.DEPUTY_PRESS_BUTTON)
+
+
+@directors.callback_query(DeputyCb.filter(F.act == "ok"), DeputyInput.confirm)
+async def confirmed(
+    query: CallbackQuery,
+    session: AsyncSession,
+    person: Person,
+    settings: Settings,
+    state: FSMContext,
+) -> None:
+    data = await state.get_data()
+    await state.clear()
+    starts_on, ends_on = date.fromisoformat(data["start"]), date.fromisoformat(data["end"])
+    try:
+        named = await deputies.name_deputy(
+            session, person, int(data["deputy_id"]), starts_on, ends_on, tz=settings.tz
+        )
+    except DeputyError as error:
+        text = _refusal(error, str(data.get("name", "")), today_of(settings))
+    else:
+        await deputies.tell_deputy(session, named, "named", _notice(person, named))
+        text = texts.DEPUTY_DONE.format(
+            name=escape(named.deputy.full_name), start=fmt_date(starts_on), end=fmt_date(ends_on)
+        )
+    await query.answer()
+    if isinstance(query.message, Message):
+        await edit_text(query.message, text, None)
+
+
+@directors.callback_query(DeputyCb.filter(F.act == "back"))
+async def back(
+    query: CallbackQuery,
+    session: AsyncSession,
+    person: Person,
+    settings: Settings,
+    state: FSMContext,
+) -> None:
+    if await state.get_state() in DeputyInput.__state_names__:
+        await state.clear()
+    await query.answer()
+    if isinstance(query.message, Message):
+        text, markup = await screen(session, person, today_of(settings))
+        await edit_text(query.message, text, markup)
+
+
+@directors.callback_query(DeputyCb.filter(F.act == "rv"))
+async def revoke(
+    query: CallbackQuery,
+    callback_data: DeputyCb,
+    session: AsyncSession,
+    person: Person,
+    settings: Settings,
+) -> None:
+    try:
+        revoked = await deputies.revoke(session, person, callback_data.id)
+    except DeputyshipNotFound:
+        await query.answer(texts.DEPUTY_NOT_FOUND, show_alert=True)
+    else:
+        await deputies.tell_deputy(
+            session,
+            revoked,
+            "revoked",
+            texts.DEPUTY_REVOKED_NOTICE.format(
+                director=escape(person.full_name), school=escape(_school(person))
+            ),
+        )
+        await query.answer(texts.DEPUTY_REVOKED.format(name=revoked.deputy.full_name))
+    if isinstance(query.message, Message):
+        text, markup = await screen(session, person, today_of(settings))
+        await edit_text(query.message, text, markup)
+
+
+@directors.callback_query(DeputyCb.filter())
+async def outdated(query: CallbackQuery) -> None:
+    # «Подтвердить» after the prompt was answered or left: nothing to confirm any more.
+    await query.answer(texts.DEPUTY_OUTDATED, show_alert=True)
+
+
+@others.message(Command("deputy"))
+@others.message(F.text == texts.BTN_MENU_DEPUTY)
+async def not_a_director(message: Message) -> None:
+    await message.answer(texts.DEPUTY_NOT_DIRECTOR)
+
+
+@others.callback_query(DeputyCb.filter())
+async def not_a_director_press(query: CallbackQuery) -> None:
+    await query.answer(texts.DEPUTY_NOT_DIRECTOR, show_alert=True)
+
+
+@others.message(StateFilter(DeputyInput))
+async def no_longer_a_director(message: Message, state: FSMContext) -> None:
+    # The director role was taken away (an import) while a prompt was open.
+    await state.clear()
+    await message.answer(texts.DEPUTY_NOT_DIRECTOR)
+
+
+def _school(person: Person) -> str:
+    return person.organization.name if person.organization is not None else ""
+
+
+def _notice(director: Person, named: Deputyship) -> str:
+    return texts.DEPUTY_NOTICE.format(
+        director=escape(director.full_name),
+        school=escape(_school(director)),
+        start=fmt_date(named.row.starts_on),
+        end=fmt_date(named.row.ends_on),
+    )
+
+
+def _period_problem(error: BadPeriod, today: date) -> str:
+    return texts.DEPUTY_BAD_PERIOD[error.problem].format(
+        example=_example(today), days=MAX_PERIOD_DAYS
+    )
+
+
+def _refusal(error: DeputyError, name: str, today: date) -> str:
+    if isinstance(error, BadPeriod):
+        return _period_problem(error, today)
+    if isinstance(error, OverlappingDeputyship):
+        return texts.DEPUTY_OVERLAP.format(name=escape(name))
+    if isinstance(error, NotAColleague):
+        return texts.DEPUTY_NOT_COLLEAGUE
+    return texts.DEPUTY_NOT_DIRECTOR

@@ -1,0 +1,329 @@
+"""Scheduled messages as Telegram sees them: digest, reminder, escalation, deadline (§5).
+
+The parts were decided when the messages were queued (services.digest.split); here each part is
+written so that it always fits: every line within LINE_CHARS characters of HTML (names and
+titles are cut after escaping, never inside an entity) and the head within HEAD_CHARS.
+
+Rendering happens at send time: applications decided meanwhile are left out, and a digest of a
+previous day (held while the person had blocked the bot, say) is not sent at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from html import escape
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from aiogram.methods import SendMessage
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.sender import Outgoing
+from handlers import texts
+from handlers.applications import BulkCb
+from handlers.cards import MAX_TEXT
+from handlers.keyboards import CardCb
+from models import Application, OutboxMessage, Person, Status, utcnow
+from services.digest import HEAD_CHARS, LINE_CHARS, PART_LINES
+from services.quiet import Window, is_quiet, window_of
+
+KINDS: Final = frozenset({"digest", "reminder", "escalation", "deadline"})
+# The longest a field may get in a line, before the line's own limit cuts it further.
+APPLICANT_CHARS: Final = 40
+PROGRAM_CHARS: Final = 60
+PLACE_CHARS: Final = 100
+BUTTON_CHARS: Final = 60
+
+
+def clip(value: str, limit: int) -> str:
+    """`value` escaped for HTML, at most `limit` characters, cut with «…» between entities."""
+    escaped = escape(value, quote=False)
+    if len(escaped) <= limit:
+        return escaped
+    if limit <= 0:
+        return ""
+    pieces: list[str] = []
+    size = 0
+    for char in value:
+        piece = escape(char, quote=False)
+        if size + len(piece) > limit - 1:
+            break
+        pieces.append(piece)
+        size += len(piece)
+    return "".join(pieces).rstrip() + "…"
+
+
+def line(template: str, fixed: dict[str, object], fields: Sequence[tuple[str, str, int]]) -> str:
+    """A line of `template` within LINE_CHARS: `fields` (name, raw value, cap) share the room.
+
+    Fixed values are safe already (numbers, dates, texts of ours); each field gets what is
+    left after the fixed text and the fields before it, at most its cap.
+    """
+    room = LINE_CHARS - len(template.format(**fixed, **{name: "" for name, _, _ in fields}))
+    values: dict[str, str] = {}
+    for name, raw, cap in fields:
+        values[name] = clip(raw, max(0, min(cap, room)))
+        room -= len(values[name])
+    return template.format(**fixed, **values)
+
+
+def plural(count: int, forms: tuple[str, str, str]) -> str:
+    """Russian plural: 1 день, 2 дня, 5 дней (forms: one, few, many)."""
+    tens, units = count % 100, count % 10
+    if 11 <= tens <= 14:
+        return forms[2]
+    if units == 1:
+        return forms[0]
+    if 2 <= units <= 4:
+        return forms[1]
+    return forms[2]
+
+
+def fmt_day(value: date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def _part(payload: dict[str, Any]) -> str:
+    parts = int(payload.get("parts", 1))
+    if parts <= 1:
+        return ""
+    return texts.DIGEST_PART.format(part=int(payload["part"]), parts=parts)
+
+
+def _open_buttons(apps: Sequence[Application]) -> list[list[InlineKeyboardButton]]:
+    return [
+        [
+            InlineKeyboardButton(
+                text=f"№{app.number} · {app.applicant.full_name}"[:BUTTON_CHARS],
+                callback_data=CardCb(act="open", n=app.number).pack(),
+            )
+        ]
+        for app in apps
+    ]
+
+
+def _join(head: str, lines: Sequence[str]) -> str:
+    # Guaranteed by the layout (the head is ours: dates and counts); kept as a last guard
+    # against a future template change, dropping whole lines, never cutting inside a tag.
+    assert len(head) <= HEAD_CHARS, "a scheduled message's head outgrew its budget"
+    text = head + "\n\n" + "\n".join(lines)
+    while len(text) > MAX_TEXT and lines:
+        lines = lines[:-1]
+        text = head + "\n\n" + "\n".join([*lines, "…"])
+    return text
+
+
+def digest_message(
+    payload: dict[str, Any], apps: Sequence[Application]
+) -> tuple[str, InlineKeyboardMarkup]:
+    day = date.fromisoformat(payload["day"])
+    oldest = date.fromisoformat(payload["oldest"])
+    waited = (day - oldest).days
+    age = (
+        texts.DIGEST_AGE_TODAY
+        if waited <= 0
+        else texts.DIGEST_AGE.format(days=f"{waited} {plural(waited, texts.DIGEST_DAY_FORMS)}")
+    )
+    last = int(payload.get("part", 1)) >= int(payload.get("parts", 1))
+    head = "\n".join(
+        [
+            texts.DIGEST_TITLE.format(day=fmt_day(day)) + _part(payload),
+            texts.DIGEST_SUMMARY.format(
+                count=int(payload["count"]), oldest=fmt_day(oldest), age=age
+            ),
+            texts.DIGEST_HINT_LAST if last else texts.DIGEST_HINT,
+        ]
+    )
+    first_index = _offset(payload) + 1
+    lines = [
+        line(
+            texts.DIGEST_LINE,
+            {"index": first_index + i, "number": app.number},
+            [
+                ("applicant", app.applicant.full_name, APPLICANT_CHARS),
+                ("program", app.group.program.title, PROGRAM_CHARS),
+            ],
+        )
+        for i, app in enumerate(apps)
+    ]
+    rows = _open_buttons(apps)
+    if last:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=texts.BTN_APPROVE_ALL, callback_data=BulkCb(act="ask").pack()
+                )
+            ]
+        )
+    return _join(head, lines), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _offset(payload: dict[str, Any]) -> int:
+    """Entries numbered across parts: those of the parts before (all full, PART_LINES each)."""
+    return (int(payload.get("part", 1)) - 1) * PART_LINES
+
+
+def reminder_message(
+    payload: dict[str, Any], apps: Sequence[Application], ages: dict[int, int]
+) -> tuple[str, InlineKeyboardMarkup]:
+    after = int(payload["after"])
+    head = texts.REMIND_TITLE.format(
+        part=_part(payload), after=f"{after} {plural(after, texts.REMIND_AFTER_FORMS)}"
+    )
+    lines = [
+        line(
+            texts.REMIND_LINE,
+            {
+                "index": _offset(payload) + i + 1,
+                "number": app.number,
+                "age": texts.REMIND_AGE.format(days=ages.get(app.id, after + 1)),
+            },
+            [
+                ("applicant", app.applicant.full_name, APPLICANT_CHARS),
+                ("program", app.group.program.title, PROGRAM_CHARS),
+            ],
+        )
+        for i, app in enumerate(apps)
+    ]
+    return _join(head, lines), InlineKeyboardMarkup(inline_keyboard=_open_buttons(apps))
+
+
+def deadline_message(
+    payload: dict[str, Any], apps: Sequence[Application]
+) -> tuple[str, InlineKeyboardMarkup]:
+    head = texts.DEADLINE_TITLE.format(part=_part(payload))
+    lines = [
+        line(
+            texts.DEADLINE_LINE,
+            {
+                "index": _offset(payload) + i + 1,
+                "number": app.number,
+                "start": fmt_day(app.group.study_start) if app.group.study_start else "—",
+            },
+            [
+                ("applicant", app.applicant.full_name, APPLICANT_CHARS),
+                ("program", app.group.program.title, PROGRAM_CHARS),
+            ],
+        )
+        for i, app in enumerate(apps)
+    ]
+    return _join(head, lines), InlineKeyboardMarkup(inline_keyboard=_open_buttons(apps))
+
+
+def escalation_message(
+    payload: dict[str, Any], apps: Sequence[Application], ages: dict[int, int]
+) -> str:
+    """Grouped by municipality and school; headings where they change and atop every part.
+
+    Staff get no buttons: cards open for the deciders of a school, not for the institute.
+    """
+    after = int(payload["after"])
+    head = "\n".join(
+        [
+            texts.ESCALATE_TITLE.format(
+                after=f"{after} {plural(after, texts.REMIND_AFTER_FORMS)}",
+                day=fmt_day(date.fromisoformat(payload["day"])),
+                part=_part(payload),
+            ),
+            texts.ESCALATE_SUMMARY.format(count=int(payload["count"])),
+        ]
+    )
+    lines: list[str] = []
+    place: tuple[str, str] | None = None
+    for app in apps:
+        municipality, school = app.organization.municipality or "", app.organization.name
+        if place is None or place[0] != municipality:
+            name = municipality or texts.ESCALATE_NO_MUNICIPALITY
+            lines.append(line(texts.ESCALATE_MUNICIPALITY, {}, [("name", name, PLACE_CHARS)]))
+        if place is None or place != (municipality, school):
+            lines.append(line(texts.ESCALATE_SCHOOL, {}, [("name", school, PLACE_CHARS)]))
+        place = (municipality, school)
+        lines.append(
+            line(
+                texts.ESCALATE_LINE,
+                {
+                    "number": app.number,
+                    "age": texts.REMIND_AGE.format(days=ages.get(app.id, after + 1)),
+                },
+                [("applicant", app.applicant.full_name, APPLICANT_CHARS)],
+            )
+        )
+    return _join(head, lines)
+
+
+async def _still_new(session: AsyncSession, ids: Sequence[int]) -> list[Application]:
+    """The applications of `ids` still `new`, in the order of `ids`."""
+    if not ids:
+        return []
+    found = {
+        app.id: app
+        for app in (
+            await session.scalars(
+                select(Application).where(
+                    Application.id.in_(list(ids)), Application.status == Status.NEW
+                )
+            )
+        ).unique()
+    }
+    return [found[app_id] for app_id in ids if app_id in found]
+
+
+async def render(
+    session: AsyncSession,
+    message: OutboxMessage,
+    *,
+    tz: ZoneInfo,
+    quiet: Window,
+    now: datetime | None = None,
+) -> Outgoing | None:
+    """The Telegram call for a scheduled message, or None when nothing is left to say."""
+    person = await session.get(Person, message.person_id) if message.person_id else None
+    if person is None or person.telegram_id is None:
+        return None
+    now = now or utcnow()
+    today = now.astimezone(tz).date()
+    payload = message.payload
+    kind = payload.get("type")
+    if kind != "deadline" and payload.get("day") != today.isoformat():
+        return None  # stale: today's pass brings today's news
+    markup: InlineKeyboardMarkup | None = None
+    if kind == "digest":
+        apps = await _still_new(session, [int(i) for i in payload["ids"]])
+        if not apps:
+            return None
+        text, markup = digest_message(payload, apps)
+    elif kind in {"reminder", "escalation"}:
+        ages = {int(app_id): int(age) for app_id, age in payload["items"]}
+        apps = await _still_new(session, list(ages))
+        if not apps:
+            return None
+        if kind == "reminder":
+            text, markup = reminder_message(payload, apps, ages)
+        else:
+            text = escalation_message(payload, apps, ages)
+    elif kind == "deadline":
+        apps = [
+            app
+            for app in await _still_new(session, [int(i) for i in payload["ids"]])
+            if app.group.study_start is None or app.group.study_start >= today
+        ]
+        if not apps:
+            return None
+        text, markup = deadline_message(payload, apps)
+    else:
+        return None
+    chat_id = person.telegram_id
+    return Outgoing(
+        SendMessage(
+            chat_id=chat_id,
+            text=text,
+            reply_markup=markup,
+            # Scheduled messages are queued outside quiet hours; one released later (the
+            # person unblocked the bot at night, say) still goes without a sound.
+            disable_notification=is_quiet(now, tz, window_of(person.quiet_hours, quiet)),
+        ),
+        chat_id=chat_id,
+    )

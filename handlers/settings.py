@@ -1,0 +1,190 @@
+"""/settings (PRODUCT.md §4.5, §5): digest time, instant cards on or off, quiet hours.
+
+One message is the screen: a press on «Время сводки» or «Тихие часы» turns it into the prompt,
+and the value typed turns it back into the screen with the new value.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.settings import Settings
+from handlers import texts
+from handlers.edits import edit_text
+from handlers.filters import Unlinked
+from handlers.roles import MENU_BUTTONS
+from handlers.settings_states import SettingsInput
+from models import Person
+from services import person_settings
+from services.person_settings import QUIET_OFF, InvalidSetting
+
+router = Router(name=__name__)
+router.message.filter(~Unlinked())
+router.callback_query.filter(~Unlinked())
+
+# What a prompt takes as its input: text that is neither a command nor a menu button.
+TYPED = (F.text, ~F.text.startswith("/"), ~F.text.in_(MENU_BUTTONS))
+# Longest piece of a wrong answer quoted back.
+ECHO_LIMIT = 40
+
+
+class SettingsCb(CallbackData, prefix="sett"):
+    """dt: ask the digest time; ic: toggle instant cards; qh: ask quiet hours; back."""
+
+    act: str
+
+
+def screen_text(person: Person, settings: Settings) -> str:
+    now = person_settings.settings_of(person, settings.digest_time, settings.quiet_hours)
+    digest = now.digest_time + (texts.SETTINGS_DEFAULT if now.digest_is_default else "")
+    quiet = now.quiet_hours.replace("-", "–") if now.quiet_hours else texts.SETTINGS_QUIET_OFF
+    quiet += texts.SETTINGS_DEFAULT if now.quiet_is_default else ""
+    return texts.SETTINGS_SCREEN.format(
+        digest=digest, instant=texts.SETTINGS_INSTANT[now.instant_cards], quiet=quiet
+    )
+
+
+def _button(text: str, act: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=SettingsCb(act=act).pack())
+
+
+def screen_keyboard(person: Person) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [_button(texts.SETTINGS_BTN_DIGEST, "dt")],
+            [_button(texts.SETTINGS_BTN_INSTANT[person.instant_cards], "ic")],
+            [_button(texts.SETTINGS_BTN_QUIET, "qh")],
+        ]
+    )
+
+
+def prompt_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_button(texts.BTN_BACK, "back")]])
+
+
+@router.message(Command("settings"))
+@router.message(F.text == texts.BTN_MENU_SETTINGS)
+async def open_settings(
+    message: Message, person: Person, settings: Settings, state: FSMContext
+) -> None:
+    await state.clear()
+    await message.answer(screen_text(person, settings), reply_markup=screen_keyboard(person))
+
+
+@router.callback_query(SettingsCb.filter(F.act == "ic"))
+async def toggle_instant(
+    query: CallbackQuery, session: AsyncSession, person: Person, settings: Settings
+) -> None:
+    await person_settings.toggle_instant_cards(session, person)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await edit_text(query.message, screen_text(person, settings), screen_keyboard(person))
+
+
+PROMPTS = {
+    "dt": (SettingsInput.digest_time, texts.SETTINGS_ASK_DIGEST),
+    "qh": (SettingsInput.quiet_hours, texts.SETTINGS_ASK_QUIET),
+}
+
+
+@router.callback_query(SettingsCb.filter(F.act.in_(PROMPTS)))
+async def ask(query: CallbackQuery, callback_data: SettingsCb, state: FSMContext) -> None:
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    wanted, prompt = PROMPTS[callback_data.act]
+    await state.set_state(wanted)
+    await state.set_data({"screen": query.message.message_id})
+    await edit_text(query.message, prompt, prompt_keyboard())
+
+
+@router.callback_query(SettingsCb.filter(F.act == "back"))
+async def back(query: CallbackQuery, person: Person, settings: Settings, state: FSMContext) -> None:
+    if await state.get_state() in SettingsInput.__state_names__:
+        await state.clear()
+    await query.answer()
+    if isinstance(query.message, Message):
+        await edit_text(query.message, screen_text(person, settings), screen_keyboard(person))
+
+
+@router.callback_query(SettingsCb.filter())
+async def unknown_press(query: CallbackQuery) -> None:
+    await query.answer(texts.BUTTON_OUTDATED, show_alert=True)
+
+
+@router.message(SettingsInput.digest_time, *TYPED)
+async def digest_given(
+    message: Message,
+    bot: Bot,
+    session: AsyncSession,
+    person: Person,
+    settings: Settings,
+    state: FSMContext,
+) -> None:
+    assert message.text is not None
+    try:
+        await person_settings.set_digest_time(session, person, message.text)
+    except InvalidSetting:
+        await message.answer(texts.SETTINGS_BAD_DIGEST.format(value=_echo(message.text)))
+        return
+    await _saved(message, bot, person, settings, state)
+
+
+@router.message(SettingsInput.quiet_hours, *TYPED)
+async def quiet_given(
+    message: Message,
+    bot: Bot,
+    session: AsyncSession,
+    person: Person,
+    settings: Settings,
+    state: FSMContext,
+) -> None:
+    assert message.text is not None
+    value = message.text
+    if value.strip().lower() in texts.SETTINGS_OFF_WORDS:
+        value = QUIET_OFF
+    try:
+        await person_settings.set_quiet_hours(session, person, value)
+    except InvalidSetting:
+        await message.answer(texts.SETTINGS_BAD_QUIET.format(value=_echo(message.text)))
+        return
+    await _saved(message, bot, person, settings, state)
+
+
+@router.message(StateFilter(SettingsInput), ~F.text)
+async def not_text(message: Message) -> None:
+    await message.answer(texts.SETTINGS_TEXT_ONLY)
+
+
+def _echo(text: str) -> str:
+    text = text.strip()
+    return escape(text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…")
+
+
+async def _saved(
+    message: Message, bot: Bot, person: Person, settings: Settings, state: FSMContext
+) -> None:
+    """The prompt becomes the screen again, showing the new value."""
+    screen = (await state.get_data()).get("screen")
+    await state.clear()
+    await message.answer(texts.SETTINGS_SAVED)
+    text, markup = screen_text(person, settings), screen_keyboard(person)
+    if screen is not None:
+        try:
+            await bot.edit_message_text(
+                text=text, chat_id=message.chat.id, message_id=int(screen), reply_markup=markup
+            )
+            return
+        except TelegramBadRequest as error:
+            if "message is not modified" in error.message:
+                return
+            # Deleted or too old to edit: a fresh screen instead.
+    await message.answer(text, reply_markup=markup)

@@ -1,0 +1,18 @@
+"""Conversation states of /settings and /deputy; their data holds only plain values."""
+
+from __future__ import annotations
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class SettingsInput(StatesGroup):
+    # data: screen (message id of the settings screen, shown as the prompt meanwhile)
+    digest_time = State()
+    quiet_hours = State()
+
+
+class DeputyInput(StatesGroup):
+    # data: deputy_id, name (the colleague chosen), screen (message id of the prompt)
+    period = State()
+    # data: as above plus start, end (ISO dates)
+    confirm = State()
