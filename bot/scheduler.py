@@ -178,13 +178,16 @@ class ScheduledWork:
         """Stop the job and wait (briefly) for a tick in progress to commit."""
         if self._scheduler is None:
             return
+        # No new ticks; a tick in progress finishes first: shutting APScheduler down cancels the
+        # coroutine jobs it is running, and a cancelled tick would log a traceback.
+        self._scheduler.pause()
+        if self._ticking is not None and not self._ticking.done():
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.shield(self._ticking), STOP_GRACE_SECONDS)
         self._scheduler.shutdown(wait=False)
         self._scheduler = None
         if _running.get(self._name) is self:
             del _running[self._name]
-        if self._ticking is not None and not self._ticking.done():
-            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
-                await asyncio.wait_for(asyncio.shield(self._ticking), STOP_GRACE_SECONDS)
         log.info("scheduler stopped")
 
     async def tick(self) -> None:
