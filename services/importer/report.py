@@ -1,0 +1,152 @@
+"""What an import tells its caller: the report, its problems and counts, the refusal, progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from models import Status
+from services.importer.columns import FILE_KIND_LABELS, FileKind
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One thing wrong with a file: where (file, sheet, line, column), the value and why."""
+
+    file: str
+    line: int | None
+    column: str | None
+    value: str | None
+    message: str
+    sheet: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.sheet is None else f"{self.file}[{self.sheet}]"
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.column is None:
+            return f"{where}: {self.message}"
+        if self.value is None:
+            return f"{where}: {self.column}: {self.message}"
+        value = self.value if len(self.value) <= 80 else self.value[:79] + "…"
+        return f"{where}: {self.column} = «{value}»: {self.message}"
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A status change applied (or, in a dry run, to be applied) through the workflow."""
+
+    number: int
+    old: Status
+    new: Status
+
+
+@dataclass(frozen=True)
+class GroupMove:
+    number: int
+    old_group: str
+    new_group: str
+
+
+@dataclass
+class ImportReport:
+    file: str
+    dry_run: bool = False
+    kinds: list[FileKind] = field(default_factory=list)
+    # Data rows read (headers and empty rows not counted).
+    rows: int = 0
+    organizations: Counts = field(default_factory=Counts)
+    people: Counts = field(default_factory=Counts)
+    programs: Counts = field(default_factory=Counts)
+    groups: Counts = field(default_factory=Counts)
+    applications: Counts = field(default_factory=Counts)
+    sections: Counts = field(default_factory=Counts)
+    results: Counts = field(default_factory=Counts)
+    transitions: list[Transition] = field(default_factory=list)
+    group_changes: list[GroupMove] = field(default_factory=list)
+    errors: list[ImportProblem] = field(default_factory=list)
+    # Not refused, but worth the operator's eye (e.g. two rows disagree on a program's hours).
+    warnings: list[ImportProblem] = field(default_factory=list)
+    # Ids of applications created in status `new`: their directors are to be notified.
+    # Empty in a dry run (nothing was created).
+    new_applications: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        """A few Russian lines for the operator or the staff member who sent the file."""
+        kinds = ", ".join(FILE_KIND_LABELS[kind] for kind in self.kinds) or "—"
+        head = f"{self.file}: {kinds}; строк: {self.rows}"
+        lines = [head + (" (пробный прогон, ничего не записано)" if self.dry_run else "")]
+        entities = (
+            ("организации", self.organizations),
+            ("люди", self.people),
+            ("программы", self.programs),
+            ("группы", self.groups),
+            ("заявки", self.applications),
+            ("разделы оценки", self.sections),
+            ("результаты оценки", self.results),
+        )
+        for label, counts in entities:
+            if counts.total:
+                lines.append(
+                    f"  {label}: создано {counts.created}, изменено {counts.updated}, "
+                    f"без изменений {counts.unchanged}"
+                )
+        if self.transitions:
+            lines.append(f"  смен статуса: {len(self.transitions)}")
+        if self.group_changes:
+            lines.append(f"  смен группы: {len(self.group_changes)}")
+        if self.warnings:
+            lines.append(f"  предупреждений: {len(self.warnings)}")
+        if self.errors:
+            lines.append(f"  ошибок: {len(self.errors)}; файл не загружен")
+        return "\n".join(lines)
+
+
+class ImportFailed(Exception):
+    """The file was refused; `report.errors` lists every problem. Nothing was written."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(f"{report.file}: {len(report.errors)} error(s), nothing imported")
+        self.report = report
+
+
+class _Meter:
+    """Progress in two halves: rows read and checked, then rows written."""
+
+    def __init__(self, callback: Progress | None) -> None:
+        self.callback = callback
+        self.rows = 0
+        self.written = 0.0
+
+    def read(self, done: int, total: int) -> None:
+        self.rows = max(self.rows, total)
+        self._emit(done)
+
+    def wrote(self, fraction: float) -> None:
+        self.written = min(1.0, fraction)
+        self._emit(self.rows + int(self.rows * self.written))
+
+    def done(self) -> None:
+        self._emit(2 * self.rows)
+
+    def _emit(self, done: int) -> None:
+        if self.callback is not None:
+            total = 2 * self.rows
+            self.callback(min(done, total), total)
