@@ -22,11 +22,13 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import handlers
+from bot.api import add_api_routes, build_api_app
 from bot.db import create_engine, create_sessionmaker
 from bot.fsm_storage import DatabaseStorage
 from bot.scheduler import ScheduledWork
 from bot.sender import OutboxSender
 from bot.settings import Settings
+from bot.webhooks_out import WebhookSender
 from handlers import texts
 from handlers.errors import on_error
 from handlers.middlewares import (
@@ -36,6 +38,7 @@ from handlers.middlewares import (
     PersonMiddleware,
 )
 from handlers.outbox_render import OutboxRenderer
+from services import notifications
 
 log = logging.getLogger(__name__)
 
@@ -122,12 +125,29 @@ async def run(settings: Settings) -> None:
     scheduled = ScheduledWork.from_settings(
         settings, runtime.sessionmaker, wake=runtime.sender.wake
     )
+    notifications.enable_status_webhooks(bool(settings.webhook_out_url))
+    webhooks = (
+        WebhookSender(
+            runtime.sessionmaker,
+            settings.webhook_out_url,
+            settings.webhook_out_secret.get_secret_value(),
+        )
+        if settings.webhook_out_url and settings.webhook_out_secret
+        else None
+    )
+
+    def wake_all() -> None:
+        runtime.sender.wake()
+        if webhooks is not None:
+            webhooks.wake()
 
     async def on_startup(bot: Bot) -> None:
         me = await bot.get_me()
         log.info("bot @%s (id %s) started", me.username, me.id)
         await set_commands(bot)
         tasks.append(asyncio.create_task(runtime.sender.run(), name="outbox-sender"))
+        if webhooks is not None:
+            tasks.append(asyncio.create_task(webhooks.run(), name="webhooks-out"))
         # After the sender: the start-up tick (the catch-up) wakes it.
         scheduled.start()
 
@@ -139,6 +159,9 @@ async def run(settings: Settings) -> None:
         # has in flight; the rest waits in the outbox for the next start.
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(runtime.sender.stop(), STOP_GRACE_SECONDS)
+        if webhooks is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(webhooks.stop(), STOP_GRACE_SECONDS)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -148,10 +171,23 @@ async def run(settings: Settings) -> None:
     dispatcher.shutdown.register(on_shutdown)
     try:
         if settings.webhook_base_url:
-            await _serve_webhook(runtime, bot)
+            await _serve_webhook(runtime, bot, wake_all)
         else:
-            await bot.delete_webhook(drop_pending_updates=False)
-            await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
+            # The HTTP API, when configured, on a server of its own beside long polling.
+            api_runner: web.AppRunner | None = None
+            if settings.api_token:
+                api_runner = web.AppRunner(
+                    build_api_app(runtime.sessionmaker, settings, wake_all), handle_signals=False
+                )
+                await api_runner.setup()
+                await web.TCPSite(api_runner, settings.web_host, settings.web_port).start()
+                log.info("HTTP API on %s:%s", settings.web_host, settings.web_port)
+            try:
+                await bot.delete_webhook(drop_pending_updates=False)
+                await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
+            finally:
+                if api_runner is not None:
+                    await api_runner.cleanup()
     finally:
         await runtime.dispatcher.storage.close()
         await runtime.engine.dispose()
@@ -159,7 +195,7 @@ async def run(settings: Settings) -> None:
         await asyncio.sleep(0.05)
 
 
-async def _serve_webhook(runtime: Runtime, bot: Bot) -> None:
+async def _serve_webhook(runtime: Runtime, bot: Bot, wake: Callable[[], None]) -> None:
     settings = runtime.settings
     dispatcher = runtime.dispatcher
     assert settings.webhook_base_url and settings.webhook_secret  # checked by Settings
@@ -169,6 +205,8 @@ async def _serve_webhook(runtime: Runtime, bot: Bot) -> None:
     # Registered by hand, not with handler.register(): that would close the bot's session when
     # the server stops, before the updates in flight have finished.
     app.router.add_post(WEBHOOK_PATH, handler.handle)
+    if settings.api_token:
+        add_api_routes(app, runtime.sessionmaker, settings, wake)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

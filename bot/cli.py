@@ -19,10 +19,15 @@ T = TypeVar("T")
 
 
 def _settings() -> Settings:
+    from services import notifications
+
     try:
-        return load_settings()
+        settings = load_settings()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
+    # Status changes made by this process (an import) queue outbound webhooks too.
+    notifications.enable_status_webhooks(bool(settings.webhook_out_url))
+    return settings
 
 
 def _run_async(factory: Callable[[], Awaitable[T]]) -> T:

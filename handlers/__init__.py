@@ -17,6 +17,8 @@ def routers() -> list[Router]:
         presence,
         roles,
         settings,
+        staff,
+        staff_files,
         start,
         teacher,
     )
@@ -32,6 +34,8 @@ def routers() -> list[Router]:
         deputy.router,  # /deputy and its prompts
         decide.router,  # cards: decisions, comments, tabs, group change
         teacher.router,  # «Мои заявки», withdrawal, «Ответить»: before a director's search
+        staff_files.router,  # documents sent to the bot: staff import; /export
+        staff.router,  # the institute's staff: queue, inclusion, assessment, overview
         applications.router,  # «Заявки»: list, search (a director's free text), bulk approval
         common.router,  # whatever nobody else handled
     ]

@@ -40,7 +40,7 @@ router.callback_query.filter(~Unlinked())
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
     Role.DIRECTOR: ("applications", "deputy", "settings", "role", "cancel", "help"),
     Role.TEACHER: ("my", "settings", "role", "cancel", "help"),
-    Role.STAFF: ("settings", "role", "cancel", "help"),
+    Role.STAFF: ("queue", "overview", "export", "assess", "settings", "role", "cancel", "help"),
 }
 
 # The reply-keyboard rows of each role.
@@ -55,7 +55,12 @@ MENU_ROWS: dict[Role, tuple[tuple[str, ...], ...]] = {
         (texts.BTN_MENU_SETTINGS, texts.BTN_MENU_ROLE),
         (texts.BTN_MENU_HELP,),
     ),
-    Role.STAFF: ((texts.BTN_MENU_SETTINGS, texts.BTN_MENU_ROLE), (texts.BTN_MENU_HELP,)),
+    Role.STAFF: (
+        (texts.BTN_MENU_STAFF_QUEUE, texts.BTN_MENU_STAFF_OVERVIEW),
+        (texts.BTN_MENU_STAFF_EXPORT,),
+        (texts.BTN_MENU_SETTINGS, texts.BTN_MENU_ROLE),
+        (texts.BTN_MENU_HELP,),
+    ),
 }
 
 # Words of the menu buttons: a prompt never takes them as its input (they open their screen).
@@ -67,6 +72,9 @@ MENU_BUTTONS = frozenset(
         texts.BTN_MENU_SETTINGS,
         texts.BTN_MENU_ROLE,
         texts.BTN_MENU_HELP,
+        texts.BTN_MENU_STAFF_QUEUE,
+        texts.BTN_MENU_STAFF_OVERVIEW,
+        texts.BTN_MENU_STAFF_EXPORT,
     }
 )
 # A filter for prompts: a menu word pressed while a question is open is not its answer.

@@ -211,6 +211,10 @@ MENU_COMMANDS = {
     "applications": "Заявки школы",
     "my": "Мои заявки",
     "deputy": "Заместитель на время отсутствия",
+    "queue": "Одобренные заявки: включение в группу",
+    "overview": "Обзор региона",
+    "export": "Выгрузка заявок (XLSX)",
+    "assess": "Результаты оценки: /assess КОД",
     "settings": "Настройки уведомлений",
     "role": "Сменить роль",
     "cancel": "Отменить ввод",
@@ -229,7 +233,9 @@ MENU_HELP_INTRO = {
     ),
     Role.STAFF: (
         "Ваша роль: <b>Работник ЧИРО</b>.\n"
-        "Бот присылает сводку заявок, которые школы долго не рассматривают."
+        "Очередь одобренных заявок — включение в группу; результаты оценки; обзор региона с "
+        "диаграммой; загрузка файла CSV или XLSX прямо в чат и выгрузка заявок. Бот присылает "
+        "сводку заявок, которые школы долго не рассматривают."
     ),
 }
 MENU_HELP_COMMANDS = "Команды:"
@@ -351,3 +357,77 @@ ESCALATE_SCHOOL = "🏫 {name}"
 ESCALATE_LINE = "• <b>№{number}</b> · {applicant} · {age}"
 DEADLINE_TITLE = "⚠️ <b>Скоро начало обучения</b>{part}\nЗаявки ещё не обработаны:"
 DEADLINE_LINE = "{index}. <b>№{number}</b> · {applicant} · {program} · начало {start}"
+
+# --- Staff of the regional institute: queue, assessment, overview, files (§4.4, §7.3) ----------
+BTN_MENU_STAFF_QUEUE = "📥 Очередь"
+BTN_MENU_STAFF_OVERVIEW = "📊 Обзор"
+BTN_MENU_STAFF_EXPORT = "📤 Выгрузка"
+STAFF_QUEUE_TITLE = "📥 <b>Очередь: одобренные заявки</b> — {count}"
+STAFF_QUEUE_PAGE = "Страница {page} из {pages}"
+STAFF_QUEUE_EMPTY = "Одобренных заявок нет."
+STAFF_FILTER_MUNICIPALITY = "Муниципалитет"
+STAFF_FILTER_SCHOOL = "Школа"
+STAFF_FILTER_PROGRAM = "Программа"
+STAFF_FILTER_GROUP = "Группа"
+STAFF_FILTER_LINE = "{label}: {value}"
+STAFF_FILTER_CHOOSE = "Выберите: {label}"
+STAFF_FILTER_NONE = "Нечего выбирать: в очереди нет заявок."
+STAFF_BTN_ANY = "Все"
+STAFF_BTN_RESET = "Сбросить фильтры"
+STAFF_BTN_INCLUDE = "✅ Включить в группу"
+STAFF_BTN_INCLUDE_ALL = "✅ Включить всех ({count})"
+STAFF_BTN_CANCEL = "❌ Отменить"
+STAFF_BTN_GROUP = "🔁 Смена группы"
+STAFF_BTN_TO_CARD = "Назад"
+STAFF_INCLUDE_CONFIRM = "Включить заявку №{n} в группу «{group}»? Заявитель получит уведомление."
+STAFF_INCLUDED = "✅ Заявка №{n} включена в группу. Заявитель получит уведомление."
+STAFF_INCLUDE_ALL_CONFIRM = (
+    "Включить в группу все показанные заявки ({count})? Каждый заявитель получит уведомление."
+)
+STAFF_INCLUDE_ALL_CANCELLED = "Включение отменено. Заявки остались в очереди."
+STAFF_INCLUDE_ALL_NOTHING = "Включать нечего: в очереди нет заявок."
+STAFF_INCLUDE_ALL_DONE = "✅ Включено в группу: <b>{count}</b>."
+STAFF_INCLUDE_ALL_SKIPPED = "Не включены ({count}):"
+STAFF_GROUP_CHOOSE = "Заявка №{n}: выберите новую группу программы."
+STAFF_GROUP_NONE = "У этой программы нет других групп."
+STAFF_NOT_STAFF = "Эта команда доступна только работникам ЧИРО."
+STAFF_ASSESS_USAGE = "Укажите код педагога: /assess P-1002"
+STAFF_ASSESS_NOT_FOUND = "Человек с кодом «{code}» не найден."
+STAFF_ASSESS_NO_SECTIONS = "Разделы оценки ещё не загружены (файл результатов оценки)."
+STAFF_ASSESS_TITLE = (
+    "📝 <b>Оценка компетенций</b>\n{name} ({code})\nПройдено разделов: {passed} из {total}\n\n"
+    "Нажмите на раздел, чтобы отметить его пройденным или не пройденным."
+)
+STAFF_ASSESS_SAVED = "Сохранено"
+STAFF_OVERVIEW_TITLE = "📊 <b>Обзор региона</b>"
+STAFF_OVERVIEW_TOTAL = "<b>Всего заявок:</b> {total}"
+STAFF_OVERVIEW_MUNICIPALITIES = "<b>По муниципалитетам</b>"
+STAFF_OVERVIEW_SCHOOLS = "<b>По школам</b>"
+STAFF_OVERVIEW_NO_MUNICIPALITY = "Муниципалитет не указан"
+STAFF_OVERVIEW_ESCALATED = "🚨 <b>Школы с заявками без решения больше {after} раб. дн.</b>"
+STAFF_OVERVIEW_ESCALATED_NONE = "Заявок, ждущих решения дольше срока, нет."
+STAFF_OVERVIEW_ESCALATED_LINE = "🏫 {school} ({municipality}): {count} шт., до {days} раб. дн."
+STAFF_OVERVIEW_DIRECTOR = "   {mark} {name}"
+STAFF_OVERVIEW_REACHABLE = "✅ на связи в боте"
+STAFF_OVERVIEW_UNREACHABLE = "⚠️ недоступен в боте"
+STAFF_OVERVIEW_NO_DIRECTOR = "   ⚠️ руководитель не указан"
+STAFF_OVERVIEW_EMPTY = "Заявок пока нет."
+STAFF_CHART_CAPTION = "Статусы заявок по муниципалитетам"
+STAFF_CHART_TITLE = "Заявки по муниципалитетам"
+STAFF_FILE_NOT_STAFF = (
+    "Спасибо, но загружать файлы в бот могут только работники ЧИРО. "
+    "Если нужно что-то исправить в заявке, напишите комментарий на её карточке."
+)
+STAFF_FILE_TOO_BIG = "Файл больше 20 МБ — бот не может его скачать. Разбейте его на части."
+STAFF_FILE_KIND = "Пришлите файл CSV или XLSX (люди, заявки или результаты оценки)."
+STAFF_FILE_RECEIVED = "Файл «{name}» получен, загружаю…"
+STAFF_FILE_DONE = "✅ Файл загружен.\n<pre>{summary}</pre>"
+STAFF_FILE_FAILED = "❌ Файл не загружен, ничего не изменено.\n<pre>{summary}</pre>"
+STAFF_FILE_ERRORS = "<b>Ошибки</b> ({part}):\n<pre>{lines}</pre>"
+STAFF_FILE_UNREADABLE = "Не удалось скачать файл из Telegram. Пришлите его ещё раз."
+STAFF_EXPORT_NAME = "Заявки.xlsx"
+STAFF_EXPORT_CAPTION = "Выгрузка заявок: {count} КБ"
+STAFF_EXPORT_TOO_BIG = (
+    "Выгрузка получилась {size} МБ — больше 50 МБ, которые Telegram позволяет отправить ботом. "
+    "Выгрузите заявки командой <code>dpo-bot export</code> на сервере."
+)

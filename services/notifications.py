@@ -6,15 +6,27 @@ sends, in the bot's words. Keys make every event idempotent per recipient.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Application, CardMessage, Deputy, Person, PersonRole, Role, Status, utcnow
+from models import (
+    Application,
+    CardMessage,
+    Deputy,
+    HistoryEntry,
+    OutboxChannel,
+    Person,
+    PersonRole,
+    Role,
+    Status,
+    utcnow,
+)
 from services.outbox import OutboxItem, enqueue_many
 
 DEFAULT_TZ = ZoneInfo("Asia/Yekaterinburg")
@@ -258,3 +270,56 @@ def refresh_items(
         )
         for card in cards
     ]
+
+
+# --- outbound status webhooks (PRODUCT.md §7.4) ---------------------------------------------------
+
+_status_webhooks = {"enabled": False}
+
+
+def enable_status_webhooks(enabled: bool) -> None:
+    """Whether `status_webhook` queues anything: WEBHOOK_OUT_URL is set (called once at start)."""
+    _status_webhooks["enabled"] = enabled
+
+
+def status_webhooks_enabled() -> bool:
+    return _status_webhooks["enabled"]
+
+
+async def status_webhook(
+    session: AsyncSession,
+    application: Application,
+    history_id: int,
+    *,
+    now: datetime | None = None,
+) -> bool:
+    """Queue the webhook event of the status change recorded as history entry `history_id`.
+
+    Does nothing (False) unless webhooks are enabled. The body is fixed now, so a retry sends
+    the very same bytes; the key makes a second call for the same entry a no-op.
+    """
+    if not _status_webhooks["enabled"]:
+        return False
+    entry = await session.get(HistoryEntry, history_id)
+    if entry is None or entry.from_value is None or entry.to_value is None:
+        return False
+    payload = {
+        "event_id": str(uuid.uuid4()),
+        "type": "application.status_changed",
+        "number": application.number,
+        "old_status": entry.from_value,
+        "new_status": entry.to_value,
+        "actor_role": entry.actor_role,
+        "channel": entry.channel.value,
+        "comment": entry.comment,
+        "time": entry.created_at.astimezone(UTC).isoformat(),
+    }
+    item = OutboxItem(
+        key=f"webhook:status:{history_id}",
+        person_id=None,
+        payload=payload,
+        application_id=application.id,
+        method="webhook",
+        channel=OutboxChannel.WEBHOOK,
+    )
+    return await enqueue_many(session, [item], now=now) == 1

@@ -364,6 +364,7 @@ async def change_status(
         now=now,
         tz=tz,
     )
+    await notifications.status_webhook(session, application, entry.id, now=now)
     return StatusChange(
         application=application,
         old=seen,

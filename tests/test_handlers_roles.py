@@ -19,8 +19,20 @@ USER = User(id=6001, first_name="Ольга", last_name="Смирнова")
 
 DIRECTOR_MENU = [["📋 Заявки", "👥 Заместитель"], ["⚙️ Настройки"], ["❓ Помощь"]]
 TEACHER_MENU = [["📋 Мои заявки"], ["⚙️ Настройки"], ["❓ Помощь"]]
-STAFF_MENU = [["⚙️ Настройки"], ["❓ Помощь"]]
-HELP_ORDER = ["/applications", "/my", "/deputy", "/settings", "/role", "/cancel", "/help"]
+STAFF_MENU = [["📥 Очередь", "📊 Обзор"], ["📤 Выгрузка"], ["⚙️ Настройки"], ["❓ Помощь"]]
+HELP_ORDER = [
+    "/applications",
+    "/my",
+    "/deputy",
+    "/queue",
+    "/overview",
+    "/export",
+    "/assess",
+    "/settings",
+    "/role",
+    "/cancel",
+    "/help",
+]
 
 
 async def linked(h: Harness, user: User, *roles: Role, name: str | None = None) -> int:
@@ -144,7 +156,12 @@ async def test_one_role_is_told_there_is_nothing_to_switch(harness: Harness) -> 
             ["/my", "/settings", "/cancel", "/help"],
             ["/applications", "/deputy", "/role"],
         ),
-        (Role.STAFF, STAFF_MENU, ["/settings", "/cancel", "/help"], ["/my", "/applications"]),
+        (
+            Role.STAFF,
+            STAFF_MENU,
+            ["/queue", "/overview", "/export", "/assess", "/settings", "/cancel", "/help"],
+            ["/my", "/applications"],
+        ),
     ],
 )
 async def test_help_and_menu_follow_the_only_role(
@@ -167,7 +184,12 @@ async def test_help_of_a_person_with_several_roles_names_role(harness: Harness) 
     shown = await say(h, USER, "/help")
     # Staff wins over listener until the person chooses.
     assert "Работник ЧИРО" in shown["text"] and "/role" in shown["text"]
-    assert reply_menu(h, USER) == [["⚙️ Настройки", "🔄 Сменить роль"], ["❓ Помощь"]]
+    assert reply_menu(h, USER) == [
+        ["📥 Очередь", "📊 Обзор"],
+        ["📤 Выгрузка"],
+        ["⚙️ Настройки", "🔄 Сменить роль"],
+        ["❓ Помощь"],
+    ]
 
 
 async def test_apply_role_menu_sets_the_commands_of_that_chat_only(harness: Harness) -> None:

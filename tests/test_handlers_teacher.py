@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import pytest
-from aiogram import Router
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select
 
-import handlers
-from handlers import decide, teacher, texts
+from handlers import texts
 from handlers.keyboards import reply_keyboard
 from models import (
     Application,
@@ -36,23 +32,6 @@ from tests.fakeapi import User
 TEACHER = User(id=5001, first_name="Мария")
 OTHER_TEACHER = User(id=5002, first_name="Андрей")
 DIRECTOR = User(id=5003, first_name="Ольга")
-
-
-@pytest.fixture(autouse=True)
-def teacher_router(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The teacher's router in the dispatcher, after the director's cards, until it is listed
-    in `handlers.routers()` itself (then this changes nothing)."""
-    original: Callable[[], list[Router]] = handlers.routers
-
-    def routers() -> list[Router]:
-        ordered = original()
-        if teacher.router not in ordered:
-            teacher.router._parent_router = None
-            ordered.insert(ordered.index(decide.router) + 1, teacher.router)
-        return ordered
-
-    monkeypatch.setattr(handlers, "routers", routers)
-    yield
 
 
 @dataclass

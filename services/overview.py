@@ -1,0 +1,296 @@
+"""Staff views (PRODUCT.md §4.4): the region overview and the queue of approved applications."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Application, Channel, Group, Organization, Person, Program, Role, Status
+from services import workflow
+from services.calendar import WorkCalendar
+from services.workflow import DEFAULT_TZ, Actor, WorkflowError
+
+
+@dataclass
+class Place:
+    """Counts of one municipality or one school."""
+
+    name: str
+    counts: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
+    municipality: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class Director:
+    name: str
+    # Linked to the bot and not marked unreachable (they had not blocked it).
+    reachable: bool
+
+
+@dataclass(frozen=True)
+class Escalated:
+    school: str
+    municipality: str
+    waiting: int  # `new` applications waiting longer than the limit
+    oldest_days: int  # working days the oldest of them has waited
+    directors: tuple[Director, ...]
+
+
+@dataclass
+class Overview:
+    totals: dict[Status, int]
+    municipalities: list[Place]
+    schools: list[Place]
+    escalated: list[Escalated]
+    escalate_after_days: int
+
+
+async def load_overview(
+    session: AsyncSession,
+    *,
+    today: date,
+    calendar: WorkCalendar,
+    escalate_after_days: int,
+) -> Overview:
+    rows = await session.execute(
+        select(
+            Organization.id,
+            Organization.name,
+            Organization.municipality,
+            Application.status,
+            func.count(),
+        )
+        .join(Organization, Organization.id == Application.organization_id)
+        .group_by(Organization.id, Organization.name, Organization.municipality, Application.status)
+    )
+    totals = dict.fromkeys(Status, 0)
+    municipalities: dict[str, Place] = {}
+    schools: dict[int, Place] = {}
+    for org_id, name, municipality, status, count in rows:
+        status = Status(status)
+        totals[status] += count
+        municipality = municipality or ""
+        mun = municipalities.setdefault(municipality, Place(municipality))
+        mun.counts[status] += count
+        school = schools.setdefault(org_id, Place(name, municipality=municipality))
+        school.counts[status] += count
+
+    escalated = await _escalated(session, today, calendar, escalate_after_days)
+    return Overview(
+        totals=totals,
+        municipalities=sorted(municipalities.values(), key=lambda p: p.name),
+        schools=sorted(schools.values(), key=lambda p: (p.municipality, p.name)),
+        escalated=escalated,
+        escalate_after_days=escalate_after_days,
+    )
+
+
+async def _escalated(
+    session: AsyncSession, today: date, calendar: WorkCalendar, after: int
+) -> list[Escalated]:
+    rows = await session.execute(
+        select(Application.organization_id, Application.submitted_on, Application.created_at).where(
+            Application.status == Status.NEW
+        )
+    )
+    late: dict[int, list[int]] = defaultdict(list)
+    for org_id, submitted_on, created_at in rows:
+        since = submitted_on or created_at.date()
+        age = calendar.working_days_between(since, today)
+        if age > after:
+            late[org_id].append(age)
+    if not late:
+        return []
+    orgs = {
+        org.id: org
+        for org in await session.scalars(
+            select(Organization).where(Organization.id.in_(list(late)))
+        )
+    }
+    directors: dict[int, list[Director]] = defaultdict(list)
+    people = await session.scalars(
+        select(Person).where(Person.organization_id.in_(list(late))).order_by(Person.full_name)
+    )
+    for person in people:
+        if Role.DIRECTOR in person.roles and person.organization_id is not None:
+            reachable = person.telegram_id is not None and person.reachable
+            directors[person.organization_id].append(Director(person.full_name, reachable))
+    found = [
+        Escalated(
+            school=orgs[org_id].name,
+            municipality=orgs[org_id].municipality or "",
+            waiting=len(ages),
+            oldest_days=max(ages),
+            directors=tuple(directors[org_id]),
+        )
+        for org_id, ages in late.items()
+    ]
+    return sorted(found, key=lambda e: (e.municipality, e.school))
+
+
+# --- the staff queue of approved applications ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Ids chosen on the queue screen; 0 is «all». A municipality is named by one of its schools."""
+
+    municipality_of: int = 0
+    school: int = 0
+    program: int = 0
+    group: int = 0
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    id: int
+    number: int
+    applicant: str
+    school: str
+    program: str
+    group: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: int
+    label: str
+    count: int
+
+
+def _queue_query(flt: QueueFilter, status: Status = Status.APPROVED) -> Any:
+    query = (
+        select(
+            Application.id,
+            Application.number,
+            Person.full_name,
+            Organization.name,
+            Program.title,
+            Group.name,
+        )
+        .join(Person, Person.id == Application.applicant_id)
+        .join(Organization, Organization.id == Application.organization_id)
+        .join(Group, Group.id == Application.group_id)
+        .join(Program, Program.id == Group.program_id)
+        .where(Application.status == status)
+    )
+    if flt.municipality_of:
+        same = select(Organization.municipality).where(Organization.id == flt.municipality_of)
+        query = query.where(Organization.municipality == same.scalar_subquery())
+    if flt.school:
+        query = query.where(Application.organization_id == flt.school)
+    if flt.program:
+        query = query.where(Program.id == flt.program)
+    if flt.group:
+        query = query.where(Application.group_id == flt.group)
+    return query
+
+
+async def queue(session: AsyncSession, flt: QueueFilter) -> list[QueueEntry]:
+    """Approved applications of the filter, oldest number first."""
+    rows = await session.execute(_queue_query(flt).order_by(Application.number))
+    return [QueueEntry(*row) for row in rows]
+
+
+async def choices(session: AsyncSession, flt: QueueFilter, kind: str) -> list[Choice]:
+    """What a filter button offers: m(unicipality), o (school), p(rogram), g(roup), with counts.
+
+    The other filters stay as they are; the one being chosen is left out.
+    """
+    drop = {
+        "m": QueueFilter(0, 0, flt.program, flt.group),
+        "o": QueueFilter(flt.municipality_of, 0, flt.program, flt.group),
+        "p": QueueFilter(flt.municipality_of, flt.school, 0, 0),
+        "g": QueueFilter(flt.municipality_of, flt.school, flt.program, 0),
+    }[kind]
+    base = _queue_query(drop).subquery()
+    if kind == "m":
+        query = (
+            select(func.min(Organization.id), Organization.municipality, func.count())
+            .join(Application, Application.organization_id == Organization.id)
+            .where(Application.id.in_(select(base.c.id)))
+            .group_by(Organization.municipality)
+            .order_by(Organization.municipality)
+        )
+    elif kind == "o":
+        query = (
+            select(Organization.id, Organization.name, func.count())
+            .join(Application, Application.organization_id == Organization.id)
+            .where(Application.id.in_(select(base.c.id)))
+            .group_by(Organization.id, Organization.name)
+            .order_by(Organization.name)
+        )
+    elif kind == "p":
+        query = (
+            select(Program.id, Program.title, func.count())
+            .join(Group, Group.program_id == Program.id)
+            .join(Application, Application.group_id == Group.id)
+            .where(Application.id.in_(select(base.c.id)))
+            .group_by(Program.id, Program.title)
+            .order_by(Program.title)
+        )
+    else:
+        query = (
+            select(Group.id, Group.name, func.count())
+            .join(Application, Application.group_id == Group.id)
+            .where(Application.id.in_(select(base.c.id)))
+            .group_by(Group.id, Group.name)
+            .order_by(Group.name)
+        )
+    return [Choice(i, label or "", count) for i, label, count in await session.execute(query)]
+
+
+async def label_of(session: AsyncSession, kind: str, value: int) -> str:
+    """The name of a chosen filter value ("" when it no longer exists)."""
+    column: Any = {
+        "m": Organization.municipality,
+        "o": Organization.name,
+        "p": Program.title,
+        "g": Group.name,
+    }[kind]
+    key: Any = {"m": Organization.id, "o": Organization.id, "p": Program.id, "g": Group.id}[kind]
+    return str(await session.scalar(select(column).where(key == value)) or "")
+
+
+@dataclass
+class IncludeReport:
+    included: list[int] = field(default_factory=list)
+    skipped: list[tuple[int, WorkflowError]] = field(default_factory=list)
+
+
+async def include_all(
+    session: AsyncSession,
+    person_id: int,
+    application_ids: Sequence[int],
+    *,
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> IncludeReport:
+    """«Включить всех»: each application through the workflow, a savepoint each (like bulk)."""
+    report = IncludeReport()
+    actor = Actor(person_id, Channel.BOT)
+    for app_id in application_ids:
+        application = await session.get(Application, app_id)
+        if application is None:
+            continue
+        try:
+            async with session.begin_nested():
+                await workflow.change_status(
+                    session, application, Status.INCLUDED, actor, seen=Status.APPROVED, tz=tz
+                )
+        except WorkflowError as refused:
+            await session.refresh(application)
+            report.skipped.append((application.number, refused))
+        else:
+            report.included.append(application.number)
+    return report
