@@ -7,6 +7,7 @@ None means "the operator's default" (`DIGEST_TIME`, `QUIET_HOURS`).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,11 +45,10 @@ def settings_of(person: Person, default_digest: str, default_quiet: str) -> Pers
     digest = default_digest
     digest_is_default = True
     if person.digest_time is not None:
-        try:
+        # A broken stored value is ignored, as the scheduler ignores it.
+        with contextlib.suppress(InvalidSetting):
             digest = normalize_digest_time(person.digest_time)
             digest_is_default = False
-        except InvalidSetting:
-            pass  # a broken stored value is ignored, as the scheduler ignores it
     quiet = _quiet_text(default_quiet)
     quiet_is_default = True
     if person.quiet_hours is not None:
