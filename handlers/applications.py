@@ -28,6 +28,7 @@ from handlers.cards import MAX_TEXT, card_keyboard, card_text
 from handlers.decide import refusal
 from handlers.edits import edit_text
 from handlers.keyboards import CardCb
+from handlers.paging import pages_of
 from handlers.roles import NOT_MENU
 from models import Channel, Person, Status, utcnow
 from services import bulk, cards, listing, workflow
@@ -78,19 +79,8 @@ def entry_line(index: int, entry: listing.Entry) -> str:
 
 def paginate(found: list[listing.Entry], header_budget: int = 300) -> list[list[int]]:
     """Indexes of `found` per page: ≤ PAGE_SIZE entries and ≤ 4096 characters each."""
-    pages: list[list[int]] = []
-    current: list[int] = []
-    size = header_budget
-    for index, entry in enumerate(found):
-        length = len(entry_line(index + 1, entry)) + 2
-        if current and (len(current) == PAGE_SIZE or size + length > MAX_TEXT):
-            pages.append(current)
-            current, size = [], header_budget
-        current.append(index)
-        size += length
-    if current:
-        pages.append(current)
-    return pages
+    lengths = [len(entry_line(index + 1, entry)) + 2 for index, entry in enumerate(found)]
+    return pages_of(lengths, header_budget, PAGE_SIZE)
 
 
 async def render_list(

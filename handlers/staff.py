@@ -30,6 +30,7 @@ from handlers.decide import refusal
 from handlers.edits import edit_text
 from handlers.keyboards import decide_keyboard
 from handlers.overview_chart import render_chart
+from handlers.paging import pages_of
 from handlers.states import Decide
 from models import Application, Channel, Person, Role, Status, utcnow
 from services import assessment, cards, overview, workflow
@@ -122,19 +123,8 @@ def entry_line(index: int, entry: overview.QueueEntry) -> str:
 
 def paginate(found: list[overview.QueueEntry], header: int) -> list[list[int]]:
     """Indexes per page: ≤ PAGE_SIZE entries and ≤ 4096 characters with the header."""
-    pages: list[list[int]] = []
-    current: list[int] = []
-    size = header
-    for index, entry in enumerate(found):
-        length = len(entry_line(index + 1, entry)) + 2
-        if current and (len(current) == PAGE_SIZE or size + length > MAX_TEXT):
-            pages.append(current)
-            current, size = [], header
-        current.append(index)
-        size += length
-    if current:
-        pages.append(current)
-    return pages
+    lengths = [len(entry_line(index + 1, entry)) + 2 for index, entry in enumerate(found)]
+    return pages_of(lengths, header, PAGE_SIZE)
 
 
 FILTER_LABELS = {
