@@ -18,6 +18,7 @@ from handlers import texts
 from handlers.cards import card_keyboard, card_text, tab_text
 from handlers.edits import edit_text
 from handlers.keyboards import STATUS_BY_CODE, CardCb, DecideCb, GroupCb, decide_keyboard
+from handlers.prompts import comment_text
 from handlers.roles import NOT_MENU
 from handlers.states import Decide
 from models import Channel, Person, Status, utcnow
@@ -185,11 +186,9 @@ async def comment_given(
     state: FSMContext,
     settings: Settings,
 ) -> None:
-    assert message.text is not None
-    if len(message.text.strip()) > workflow.COMMENT_MAX_LENGTH:
-        await message.answer(texts.COMMENT_TOO_LONG.format(length=len(message.text.strip())))
-        return
-    await apply(bot, message.chat.id, session, person, state, settings, message.text)
+    comment = await comment_text(message)
+    if comment is not None:
+        await apply(bot, message.chat.id, session, person, state, settings, comment)
 
 
 @router.message(Decide.comment, NOT_MENU)

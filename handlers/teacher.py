@@ -23,6 +23,7 @@ from handlers.cards import card_text, fit, tab_text
 from handlers.decide import refusal
 from handlers.filters import Unlinked
 from handlers.keyboards import STATUS_BY_CODE, ReplyCb
+from handlers.prompts import comment_text
 from handlers.roles import NOT_MENU
 from handlers.teacher_keyboards import (
     PAGE_SIZE,
@@ -232,10 +233,8 @@ async def reason_given(
     state: FSMContext,
     settings: Settings,
 ) -> None:
-    assert message.text is not None
-    reason = message.text.strip()
-    if len(reason) > workflow.COMMENT_MAX_LENGTH:
-        await message.answer(texts.COMMENT_TOO_LONG.format(length=len(reason)))
+    reason = await comment_text(message)
+    if reason is None:
         return
     text, _ = await withdraw(bot, message.chat.id, session, person, state, settings, reason)
     await message.answer(text)
@@ -340,10 +339,8 @@ async def reply_given(
     state: FSMContext,
     settings: Settings,
 ) -> None:
-    assert message.text is not None
-    reply = message.text.strip()
-    if len(reply) > workflow.COMMENT_MAX_LENGTH:
-        await message.answer(texts.COMMENT_TOO_LONG.format(length=len(reply)))
+    reply = await comment_text(message)
+    if reply is None:
         return
     if not reply:
         await message.answer(texts.REPLY_TEXT_ONLY)
