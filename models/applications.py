@@ -56,9 +56,18 @@ class Group(Base):
 class Application(Base):
     __tablename__ = "applications"
     __table_args__ = (
-        Index("ix_applications_organization_id_status", "organization_id", "status"),
+        # Every list a user pages through has an index in its own order, so a page costs its
+        # ten rows however long the history grows (bench/flat_cost.py): a school's list per
+        # status and its counts, a school's whole list, the staff queue, and the API's
+        # `ORDER BY updated_at, number` with or without a status.
+        Index(
+            "ix_applications_organization_id_status_number", "organization_id", "status", "number"
+        ),
+        Index("ix_applications_organization_id_number", "organization_id", "number"),
         Index("ix_applications_applicant_id", "applicant_id"),
-        Index("ix_applications_status_updated_at", "status", "updated_at"),
+        Index("ix_applications_status_number", "status", "number"),
+        Index("ix_applications_status_updated_at_number", "status", "updated_at", "number"),
+        Index("ix_applications_updated_at_number", "updated_at", "number"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

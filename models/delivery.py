@@ -5,11 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
-from models.enums import OutboxChannel, OutboxState
+from models.enums import OutboxChannel, OutboxPriority, OutboxState
 
 
 class OutboxMessage(Base):
@@ -19,6 +29,11 @@ class OutboxMessage(Base):
     __table_args__ = (
         Index("ix_outbox_state_not_before", "state", "not_before"),
         Index("ix_outbox_person_id_state", "person_id", "state"),
+        # The sender's claim: due messages of a channel, the most urgent and then the oldest
+        # first (services.outbox.claim_due reads a bounded prefix in this order).
+        Index("ix_outbox_claim", "channel", "state", "priority", "id"),
+        # Retention: the old sent and failed rows, found without reading the others.
+        Index("ix_outbox_state_created_at", "state", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -48,6 +63,11 @@ class OutboxMessage(Base):
         ),
         default=OutboxState.PENDING,
     )
+    # OutboxPriority: interactive messages go before bulk ones. Rows written before the column
+    # existed count as interactive: better a digest early than a reply late.
+    priority: Mapped[int] = mapped_column(
+        SmallInteger, default=int(OutboxPriority.INTERACTIVE), server_default="0"
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -72,7 +92,11 @@ class CardMessage(Base):
     """A card (application message) shown in a chat, so it can be refreshed after a change."""
 
     __tablename__ = "card_messages"
-    __table_args__ = (Index("ix_card_messages_application_id", "application_id"),)
+    __table_args__ = (
+        Index("ix_card_messages_application_id", "application_id"),
+        # A card is forgotten by the message it is shown in (services.cards.forget_card).
+        Index("ix_card_messages_chat_id_message_id", "chat_id", "message_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
