@@ -11,7 +11,16 @@ from models.applications import (
 )
 from models.base import Base, UTCDateTime, utcnow
 from models.delivery import CardMessage, FsmRecord, OutboxMessage
-from models.enums import Channel, HistoryAction, Kind, OutboxChannel, OutboxState, Role, Status
+from models.enums import (
+    Channel,
+    HistoryAction,
+    Kind,
+    OutboxChannel,
+    OutboxPriority,
+    OutboxState,
+    Role,
+    Status,
+)
 from models.people import (
     ConsentRecord,
     Deputy,
@@ -44,6 +53,7 @@ __all__ = [
     "Organization",
     "OutboxChannel",
     "OutboxMessage",
+    "OutboxPriority",
     "OutboxState",
     "Person",
     "PersonRole",

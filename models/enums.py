@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 class Status(StrEnum):
@@ -42,6 +42,15 @@ class OutboxState(StrEnum):
     HELD = "held"  # waits for the recipient to link or to become reachable again
     SENT = "sent"
     FAILED = "failed"  # gave up (e.g. Telegram refused the request as invalid)
+
+
+class OutboxPriority(IntEnum):
+    """Which outbox messages go first: the lower, the sooner (PRODUCT.md §6, §8 the peak)."""
+
+    # Caused by someone's action and awaited by them: a card edit, a reply, a decision's news.
+    INTERACTIVE = 0
+    # Scheduled or mass-produced: digests, reminders, escalations, deadlines, imported cards.
+    BULK = 1
 
 
 class OutboxChannel(StrEnum):

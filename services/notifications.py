@@ -21,6 +21,7 @@ from models import (
     Deputy,
     HistoryEntry,
     OutboxChannel,
+    OutboxPriority,
     Person,
     PersonRole,
     Role,
@@ -35,13 +36,16 @@ DECIDER_CARD = "decider"  # decision buttons while new
 TEACHER_CARD = "teacher"  # the applicant's «Мои заявки» card
 
 
-def card_item(application_id: int, person_id: int) -> OutboxItem:
+def card_item(
+    application_id: int, person_id: int, priority: OutboxPriority | None = None
+) -> OutboxItem:
     return OutboxItem(
         key=f"card:{application_id}:{person_id}",
         person_id=person_id,
         payload={"type": "card", "application_id": application_id},
         application_id=application_id,
         method="card",
+        priority=priority,
     )
 
 
@@ -79,10 +83,12 @@ async def applications_arrived(
     *,
     now: datetime | None = None,
     tz: ZoneInfo = DEFAULT_TZ,
+    priority: OutboxPriority | None = None,
 ) -> int:
     """A card to every decider of each new application's school; returns how many were queued.
 
     People who switched instant cards off get these applications in the digest instead.
+    `priority`: BULK for an import's cards, which must not hold up anyone's taps.
     """
     if not application_ids:
         return 0
@@ -111,7 +117,7 @@ async def applications_arrived(
             ).all()
         )
     items = [
-        card_item(app_id, person_id)
+        card_item(app_id, person_id, priority)
         for app_id, org_id in rows
         for person_id in sorted(by_org.get(org_id, ()))
         if person_id not in opted_out

@@ -9,20 +9,25 @@ invalid), or HELD (the recipient cannot be reached: no Telegram account linked y
 blocked) -> PENDING again through `release_held` / `mark_reachable`. A claim leases a PENDING row
 by moving `not_before` a lease into the future, so another replica (or this one after a crash)
 takes it again only once the lease has expired.
+
+Each row carries a priority (`OutboxPriority`): interactive messages (what someone's action
+caused and they are waiting for) are claimed before bulk ones (digests, reminders, imported
+cards), and within a priority the claim takes chats in turn (see `claim_due`). SENT and FAILED
+rows are deleted once older than the retention (`prune`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, TypeVar, cast
 
-from sqlalchemy import CursorResult, Table, case, insert, select, update
+from sqlalchemy import CursorResult, Table, case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import OutboxChannel, OutboxMessage, OutboxState, Person, utcnow
+from models import OutboxChannel, OutboxMessage, OutboxPriority, OutboxState, Person, utcnow
 
 # Keys per `IN (...)`: far below SQLite's 32,766 variables and asyncpg's 32,767 parameters.
 READ_CHUNK: Final = 1000
@@ -30,6 +35,14 @@ READ_CHUNK: Final = 1000
 WRITE_CHUNK: Final = 2000
 # Stored errors are short on purpose: a class name and Telegram's description.
 MAX_ERROR: Final = 500
+# Due rows a claim looks at, in (priority, id) order, to take chats in turn: bounded so that a
+# claim costs the same with a backlog of a million rows. Only a single chat with more than this
+# many due messages ahead of everyone else could hide the others (and only from that claim).
+CLAIM_SCAN: Final = 5000
+# Rows deleted per retention transaction: short enough never to hold SQLite's lock for long.
+PRUNE_BATCH: Final = 2000
+# Kinds (OutboxItem.method) that are bulk by nature: scheduled, for many people at once.
+BULK_METHODS: Final = frozenset({"digest", "reminder", "deadline", "escalation"})
 
 _T = TypeVar("_T")
 # Core inserts on the table: the ORM's bulk path costs several times more per row, and these
@@ -49,6 +62,17 @@ class OutboxItem:
     # Webhook deliveries (§7.4) share the table; only Telegram messages wait for a reachable
     # person, and the Telegram sender claims only its own channel.
     channel: OutboxChannel = OutboxChannel.TELEGRAM
+    # None: from the kind (`BULK_METHODS` are bulk, anything else interactive). Callers that
+    # produce many messages of an otherwise interactive kind (an import's cards) say BULK.
+    priority: OutboxPriority | None = None
+
+    @property
+    def effective_priority(self) -> OutboxPriority:
+        if self.priority is not None:
+            return self.priority
+        if self.method in BULK_METHODS:
+            return OutboxPriority.BULK
+        return OutboxPriority.INTERACTIVE
 
 
 def _chunks(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
@@ -149,6 +173,7 @@ async def _rows(
                 and item.person_id not in reachable
                 else OutboxState.PENDING
             ),
+            "priority": int(item.effective_priority),
             "attempts": 0,
             "not_before": now,
             "created_at": now,
@@ -220,25 +245,76 @@ async def claim_due(
     lease: timedelta,
     now: datetime | None = None,
     channel: OutboxChannel = OutboxChannel.TELEGRAM,
+    per_chat: int | None = None,
+    skip_people: Collection[int] = (),
+    max_priority: OutboxPriority | None = None,
 ) -> list[OutboxMessage]:
-    """Lease up to `limit` due PENDING messages of `channel`, oldest first.
+    """Lease up to `limit` due PENDING messages of `channel`, in the order to serve them.
+
+    The order: by priority (interactive first); within a priority, chats in turn (every chat's
+    oldest due message, then every chat's second...); within a chat, oldest first. A chat is
+    the recipient, or for a message addressed to a chat directly (a card refresh) that chat.
+    `per_chat` caps the messages taken from one chat, `skip_people` leaves out recipients (the
+    sender's chats that already have work in hand), `max_priority` the less urgent messages.
 
     Leasing moves `not_before` to now + lease and counts an attempt, so a second claim before
     the lease ends (here, on another replica, or after a crash) skips them. On PostgreSQL the
-    rows are read FOR UPDATE SKIP LOCKED: concurrent claims never wait on or share a row. On
-    SQLite the clause is not rendered; there every transaction holds the write lock from BEGIN
-    (see bot.db), which serialises claims just as well.
+    chosen rows are locked FOR UPDATE SKIP LOCKED (a few spare candidates are chosen for rows
+    another replica holds): concurrent claims never wait on or share a row. On SQLite the
+    clause is not rendered; there every transaction holds the write lock from BEGIN (see
+    bot.db), which serialises claims just as well.
     """
     now = now or utcnow()
+    due = [
+        OutboxMessage.state == OutboxState.PENDING,
+        OutboxMessage.not_before <= now,
+        OutboxMessage.channel == channel,
+    ]
+    if max_priority is not None:
+        due.append(OutboxMessage.priority <= int(max_priority))
+    wanted = list(due)
+    if skip_people:
+        wanted.append(
+            or_(OutboxMessage.person_id.is_(None), OutboxMessage.person_id.not_in(skip_people))
+        )
+    # A bounded prefix in the index's order (ix_outbox_claim), then turns within it.
+    chat = case(
+        (OutboxMessage.person_id.is_(None), OutboxMessage.payload["chat_id"].as_string()),
+        else_=None,
+    )
+    prefix = (
+        select(
+            OutboxMessage.id,
+            OutboxMessage.priority,
+            OutboxMessage.person_id,
+            chat.label("chat"),
+        )
+        .where(*wanted)
+        .order_by(OutboxMessage.priority, OutboxMessage.id)
+        .limit(CLAIM_SCAN)
+        .subquery()
+    )
+    turn = (
+        func.row_number()
+        .over(
+            partition_by=(prefix.c.person_id, prefix.c.chat),
+            order_by=(prefix.c.priority, prefix.c.id),
+        )
+        .label("turn")
+    )
+    ranked = select(prefix.c.id, prefix.c.priority, turn).subquery()
+    chosen = select(ranked.c.id).order_by(ranked.c.priority, ranked.c.turn, ranked.c.id)
+    if per_chat is not None:
+        chosen = chosen.where(ranked.c.turn <= per_chat)
+    candidates = list(await session.scalars(chosen.limit(limit + max(limit, 16))))
+    if not candidates:
+        return []
+    place = {message_id: index for index, message_id in enumerate(candidates)}
     ids = list(
         await session.scalars(
             select(OutboxMessage.id)
-            .where(
-                OutboxMessage.state == OutboxState.PENDING,
-                OutboxMessage.not_before <= now,
-                OutboxMessage.channel == channel,
-            )
-            .order_by(OutboxMessage.id)
+            .where(OutboxMessage.id.in_(candidates), *due)
+            .order_by(case(place, value=OutboxMessage.id))
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
@@ -257,7 +333,7 @@ async def claim_due(
         .returning(OutboxMessage),
         execution_options={"synchronize_session": False, "populate_existing": True},
     )
-    return sorted(claimed, key=lambda message: message.id)
+    return sorted(claimed, key=lambda message: place[message.id])
 
 
 async def release_claim(
@@ -329,3 +405,26 @@ async def _set(session: AsyncSession, message_id: int, **values: Any) -> None:
         .values(**values)
         .execution_options(synchronize_session="fetch")
     )
+
+
+async def prune(session: AsyncSession, *, before: datetime, limit: int = PRUNE_BATCH) -> int:
+    """Delete up to `limit` SENT or FAILED rows created before `before`; returns how many.
+
+    Keys of deleted rows may be enqueued again, so the retention must outlast every key's
+    event: the scheduled kinds carry their day in the key, the others an event id.
+    Call it in short transactions until it returns less than `limit`.
+    """
+    old = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.state.in_((OutboxState.SENT, OutboxState.FAILED)),
+            OutboxMessage.created_at < before,
+        )
+        .limit(limit)
+    )
+    result = await session.execute(
+        delete(OutboxMessage)
+        .where(OutboxMessage.id.in_(old))
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(result)

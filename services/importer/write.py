@@ -17,6 +17,7 @@ from models import (
     HistoryAction,
     HistoryEntry,
     Organization,
+    OutboxPriority,
     Person,
     PersonRole,
     Program,
@@ -79,7 +80,10 @@ class _PlanWrite:
         await self._write_results(writer)
         # New applications reach their schools' directors as cards, in this same transaction.
         await notifications.applications_arrived(
-            self.session, self.report.new_applications, now=self.now
+            self.session,
+            self.report.new_applications,
+            now=self.now,
+            priority=OutboxPriority.BULK,
         )
 
     def _work(self) -> int:
