@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
 from models import utcnow
-from services import digest, reminders
+from services import cards, digest, reminders
 from services.calendar import WorkCalendar
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ JOB_ID: Final = "scheduled-passes"
 MISFIRE_GRACE_SECONDS: Final = 50
 # How long a stop waits for a tick in progress (its transaction is short).
 STOP_GRACE_SECONDS: Final = 10.0
+DEFAULT_CARD_RETENTION_DAYS: Final = 90
 
 # Running schedulers by name: what a job's plain argument refers to.
 _running: dict[str, ScheduledWork] = {}
@@ -104,6 +105,21 @@ async def run_passes(
     return PassesReport(digest_report, reminder_report)
 
 
+async def prune_records(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    now: datetime,
+    *,
+    card_retention_days: int = DEFAULT_CARD_RETENTION_DAYS,
+) -> int:
+    """One bounded batch of retention, in its own short transaction; return the rows deleted.
+
+    A batch a minute keeps up with any real inflow, and a backlog (the first start after an
+    upgrade) is worked off without one long write lock.
+    """
+    async with sessionmaker.begin() as session:
+        return await cards.prune_cards(session, now=now, retention_days=card_retention_days)
+
+
 async def tick(name: str) -> None:
     """The job: run the passes of the scheduler registered as `name`."""
     work = _running.get(name)
@@ -122,6 +138,7 @@ class ScheduledWork:
         wake: Callable[[], None] | None = None,
         name: str = "default",
         now: Callable[[], datetime] = utcnow,
+        card_retention_days: int = DEFAULT_CARD_RETENTION_DAYS,
     ) -> None:
         """`wake` tells the outbox sender that messages were queued; `now` is for tests."""
         self.schedule = schedule
@@ -129,6 +146,7 @@ class ScheduledWork:
         self._wake = wake
         self._name = name
         self._now = now
+        self._card_retention_days = card_retention_days
         self._scheduler: AsyncIOScheduler | None = None
         self._ticking: asyncio.Task[None] | None = None
 
@@ -140,7 +158,12 @@ class ScheduledWork:
         *,
         wake: Callable[[], None] | None = None,
     ) -> ScheduledWork:
-        return cls(schedule_from_settings(settings), sessionmaker, wake=wake)
+        return cls(
+            schedule_from_settings(settings),
+            sessionmaker,
+            wake=wake,
+            card_retention_days=settings.card_retention_days,
+        )
 
     @property
     def job(self) -> Job | None:
@@ -194,7 +217,11 @@ class ScheduledWork:
         """Run the passes once; never raises (a failed tick is retried by the next one)."""
         self._ticking = asyncio.current_task()
         try:
-            report = await run_passes(self._sessionmaker, self.schedule, self._now())
+            now = self._now()
+            report = await run_passes(self._sessionmaker, self.schedule, now)
+            await prune_records(
+                self._sessionmaker, now, card_retention_days=self._card_retention_days
+            )
         except IntegrityError:
             # Another replica recorded the same pass first; its messages are queued.
             log.info("scheduled passes: done meanwhile by another process")

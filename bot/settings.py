@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     webhook_out_secret: SecretStr | None = None
     require_cancel_reason: bool = False
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
+    # Card records older than this are forgotten (their messages are no longer refreshed).
+    card_retention_days: int = Field(default=90, ge=1)
     log_level: str = "INFO"
     # Version of the personal-data consent text; stored with every acceptance.
     consent_version: str = "2024-1"

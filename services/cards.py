@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Final
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -17,8 +19,16 @@ from models import (
     HistoryEntry,
     Kind,
     Person,
+    Status,
 )
-from services.workflow import assessment_progress
+from services.workflow import TRANSITIONS, assessment_progress
+
+# Card records deleted per retention pass: one short write transaction, even on a backlog.
+PRUNE_BATCH: Final = 1000
+# Statuses nothing leads out of: a card of such an application shows its last state for good.
+FINAL_STATUSES: Final = frozenset(Status) - {seen for seen, _ in TRANSITIONS}
+# A final card is kept a little longer, for a refresh still queued by its last change.
+FINAL_GRACE: Final = timedelta(days=1)
 
 
 @dataclass
@@ -164,3 +174,28 @@ async def comment_of(session: AsyncSession, entry: HistoryEntry) -> int | None:
         .order_by(Comment.id.desc())
         .limit(1)
     )
+
+
+async def prune_cards(session: AsyncSession, *, now: datetime, retention_days: int) -> int:
+    """Forget up to PRUNE_BATCH card records no change will refresh any more; return how many.
+
+    A record goes once its application is in a final state (for a day) or once it is older than
+    `retention_days`. The candidates are read from `card_messages` in id order: after the first
+    passes that table holds only the live cards, so a pass costs the same at any history's size.
+    """
+    final = or_(
+        CardMessage.created_at < now - timedelta(days=retention_days),
+        exists().where(
+            Application.id == CardMessage.application_id,
+            Application.status.in_(sorted(FINAL_STATUSES)),
+            Application.updated_at < now - FINAL_GRACE,
+        ),
+    )
+    ids = list(
+        await session.scalars(
+            select(CardMessage.id).where(final).order_by(CardMessage.id).limit(PRUNE_BATCH)
+        )
+    )
+    if ids:
+        await session.execute(delete(CardMessage).where(CardMessage.id.in_(ids)))
+    return len(ids)

@@ -1,0 +1,190 @@
+"""Every user-triggered read is served by an index and a LIMIT: its cost does not grow with the
+history (the timings themselves are bench/flat_cost.py's; here only plans and statements)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models import Application, CardMessage, Role, Status
+from services import api, cards
+from services.api_models import ListQuery
+from tests import factories as f
+
+Maker = async_sessionmaker[AsyncSession]
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class Recorded:
+    statements: list[tuple[str, Any]] = field(default_factory=list)
+
+    @property
+    def selects(self) -> list[tuple[str, Any]]:
+        return [
+            (sql, params) for sql, params in self.statements if sql.lstrip().startswith("SELECT")
+        ]
+
+
+@contextmanager
+def recording(session: AsyncSession) -> Iterator[Recorded]:
+    """The SQL statements (with their parameters) run through `session` meanwhile."""
+    recorded = Recorded()
+    engine = session.get_bind()
+
+    def seen(conn: object, cursor: object, statement: str, parameters: Any, *args: object) -> None:
+        recorded.statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield recorded
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+
+async def plan(session: AsyncSession, sql: str, params: Any) -> str:
+    """SQLite's EXPLAIN QUERY PLAN of one recorded statement, one step a line."""
+    connection = await session.connection()
+    rows = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)
+    return "\n".join(str(row[3]) for row in rows)
+
+
+async def plans(session: AsyncSession, statements: Sequence[tuple[str, Any]]) -> list[str]:
+    return [await plan(session, sql, params) for sql, params in statements]
+
+
+def scans(plan_text: str, table: str) -> bool:
+    """True when the plan reads `table` row by row without an index (a full scan)."""
+    return any(
+        line.strip().startswith(f"SCAN {table}") and "INDEX" not in line
+        for line in plan_text.splitlines()
+    )
+
+
+async def school_with_history(session: AsyncSession, count: int = 30) -> list[Application]:
+    school = await f.organization(session)
+    await f.person(session, school, Role.DIRECTOR, telegram_id=7001)
+    grp = await f.group(session)
+    teacher = await f.person(session, school)
+    apps = []
+    statuses = [Status.NEW, Status.APPROVED, Status.INCLUDED, Status.CANCELLED]
+    for i in range(count):
+        app = await f.application(
+            session, teacher, grp=grp, number=50_000 + i, status=statuses[i % 4]
+        )
+        app.updated_at = NOW - timedelta(minutes=count - i)
+        apps.append(app)
+    await session.flush()
+    return apps
+
+
+# --- the HTTP API --------------------------------------------------------------------------------
+
+
+async def test_api_pages_are_read_in_index_order(sqlite_sessionmaker: Maker) -> None:
+    async with sqlite_sessionmaker.begin() as session:
+        await school_with_history(session)
+        queries = [
+            ListQuery(limit=5),
+            ListQuery(updated_since=NOW - timedelta(minutes=10), limit=5),
+            ListQuery(status=Status.APPROVED, limit=5, offset=2),
+            ListQuery(status=Status.APPROVED, updated_since=NOW - timedelta(minutes=10)),
+        ]
+        for query in queries:
+            with recording(session) as recorded:
+                page = await api.list_applications(session, query)
+            assert page.items, query
+            for found in await plans(session, recorded.selects):
+                assert not scans(found, "applications"), found
+                # The order comes from the index: no sort of the matching rows.
+                assert "TEMP B-TREE" not in found, found
+            assert any("FROM applications" in sql and "LIMIT" in sql for sql, _ in recorded.selects)
+
+
+async def test_api_pages_keep_their_order_and_filters(sqlite_sessionmaker: Maker) -> None:
+    async with sqlite_sessionmaker.begin() as session:
+        apps = await school_with_history(session)
+        page = await api.list_applications(
+            session, ListQuery(status=Status.APPROVED, limit=3, offset=1)
+        )
+        approved = [a.number for a in apps if a.status is Status.APPROVED]
+        assert [item.number for item in page.items] == approved[1:4]
+        assert page.total == len(approved)
+        since = await api.list_applications(
+            session, ListQuery(updated_since=NOW - timedelta(minutes=5))
+        )
+        assert [item.number for item in since.items] == [a.number for a in apps[-5:]]
+
+
+# --- card records --------------------------------------------------------------------------------
+
+
+async def test_a_card_is_forgotten_by_its_message_through_an_index(
+    sqlite_sessionmaker: Maker,
+) -> None:
+    async with sqlite_sessionmaker.begin() as session:
+        apps = await school_with_history(session, 4)
+        for app in apps:
+            await cards.remember_card(session, app.id, 7001, app.id + 100, None)
+        await session.flush()
+        with recording(session) as recorded:
+            await cards.forget_card(session, 7001, apps[1].id + 100)
+        ((sql, params),) = recorded.statements
+        found = await plan(session, sql, params)
+        assert "ix_card_messages_chat_id_message_id" in found and not scans(found, "card_messages")
+        left = set(await session.scalars(select(CardMessage.message_id)))
+    assert left == {app.id + 100 for app in apps} - {apps[1].id + 100}
+
+
+async def test_retention_deletes_only_old_and_final_cards_in_batches(
+    sqlite_sessionmaker: Maker, monkeypatch: Any
+) -> None:
+    async with sqlite_sessionmaker.begin() as session:
+        apps = await school_with_history(session, 8)
+        by_status = {status: [a for a in apps if a.status is status] for status in Status}
+        old_new, fresh_new = by_status[Status.NEW]
+        cancelled_long_ago, cancelled_now = by_status[Status.CANCELLED]
+        cancelled_now.updated_at = NOW - timedelta(hours=2)  # within the day of grace
+        keep = [fresh_new, cancelled_now, *by_status[Status.APPROVED], *by_status[Status.INCLUDED]]
+        cancelled_long_ago.updated_at = NOW - timedelta(days=2)
+        for app in apps:
+            session.add(
+                CardMessage(
+                    application_id=app.id,
+                    chat_id=7001,
+                    message_id=app.id,
+                    created_at=NOW - timedelta(days=91 if app is old_new else 3),
+                )
+            )
+        await session.flush()
+        monkeypatch.setattr(cards, "PRUNE_BATCH", 1)
+        first = await cards.prune_cards(session, now=NOW, retention_days=90)
+        second = await cards.prune_cards(session, now=NOW, retention_days=90)
+        third = await cards.prune_cards(session, now=NOW, retention_days=90)
+        left = set(await session.scalars(select(CardMessage.application_id)))
+    assert (first, second, third) == (1, 1, 0)
+    assert left == {app.id for app in keep}
+
+
+async def test_scheduler_tick_runs_a_retention_batch(sqlite_sessionmaker: Maker) -> None:
+    from bot.scheduler import prune_records
+
+    async with sqlite_sessionmaker.begin() as session:
+        apps = await school_with_history(session, 2)
+        session.add(
+            CardMessage(
+                application_id=apps[0].id,
+                chat_id=1,
+                message_id=1,
+                created_at=NOW - timedelta(days=40),
+            )
+        )
+    assert await prune_records(sqlite_sessionmaker, NOW, card_retention_days=30) == 1
+    async with sqlite_sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(CardMessage)) == 0
