@@ -188,3 +188,28 @@ async def test_scheduler_tick_runs_a_retention_batch(sqlite_sessionmaker: Maker)
     assert await prune_records(sqlite_sessionmaker, NOW, card_retention_days=30) == 1
     async with sqlite_sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(CardMessage)) == 0
+
+
+# --- import planning -----------------------------------------------------------------------------
+
+
+async def test_a_file_naming_the_whole_table_is_planned_by_index_lookups(
+    sqlite_sessionmaker: Maker,
+) -> None:
+    from services.importer import import_bytes
+    from tests.test_import import generated, run_bytes
+
+    # More keys than the 1,000 at which planning once switched to a pass over the table.
+    people, applications = generated(300, 1200)
+    await run_bytes(sqlite_sessionmaker, people, "people.csv")
+    await run_bytes(sqlite_sessionmaker, applications, "applications.csv")
+    async with sqlite_sessionmaker() as session:
+        with recording(session) as recorded:
+            report = await import_bytes(session, applications, "applications.csv", dry_run=True)
+        assert report.applications.unchanged == 1200
+        reads = [(sql, p) for sql, p in recorded.selects if "FROM applications" in sql]
+        assert reads
+        for sql, params in reads:
+            # Every read of the applications names its keys; none streams the table.
+            assert " IN (" in sql, sql
+            assert not scans(await plan(session, sql, params), "applications")

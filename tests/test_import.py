@@ -588,16 +588,13 @@ def generated(people: int, applications: int) -> tuple[bytes, bytes]:
     )
 
 
-@pytest.mark.parametrize("lookup", ["in-lists", "table-scan"])
 async def test_larger_file_in_small_chunks(
-    sessionmaker: Maker, monkeypatch: pytest.MonkeyPatch, lookup: str
+    sessionmaker: Maker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Tiny chunks exercise every batch boundary of the bulk reads and writes.
     monkeypatch.setattr(importer, "WRITE_CHUNK", 97)
     monkeypatch.setattr(importer, "READ_CHUNK", 53)
     monkeypatch.setattr(importer, "WORKFLOW_CHUNK", 7)
-    # What the file refers to is found by short IN lists, or by one pass over each table.
-    monkeypatch.setattr(importer, "SCAN_MIN_KEYS", 10**9 if lookup == "in-lists" else 1)
     people, applications = generated(300, 1200)
     calls: list[tuple[int, int]] = []
     await run_bytes(sessionmaker, people, "people.csv")

@@ -75,8 +75,6 @@ __all__ = [
     "MAX_INT4",
     "PEOPLE_COLUMNS",
     "READ_CHUNK",
-    "SCAN_MIN_KEYS",
-    "SCAN_SHARE",
     "WORKFLOW_CHUNK",
     "WRITE_CHUNK",
     "Col",
@@ -100,9 +98,6 @@ WRITE_CHUNK: Final = 2000
 # reuse a generic plan for a statement asyncpg keeps prepared, and with a long list that plan
 # compares every row of a sequential scan with every value of the list, one by one.
 READ_CHUNK: Final = 500
-# A file naming more than this share of a table's rows reads the table in one pass instead.
-SCAN_SHARE: Final = 0.1
-SCAN_MIN_KEYS: Final = 1000
 # Applications loaded at a time for changes that go through the workflow.
 WORKFLOW_CHUNK: Final = 500
 
