@@ -28,7 +28,7 @@ from handlers.cards import MAX_TEXT, card_keyboard, card_text
 from handlers.decide import refusal
 from handlers.edits import edit_text
 from handlers.keyboards import CardCb
-from handlers.paging import pages_of
+from handlers.paging import prefix_length, window
 from handlers.roles import NOT_MENU
 from models import Channel, Person, Status, utcnow
 from services import bulk, cards, listing, workflow
@@ -77,12 +77,6 @@ def entry_line(index: int, entry: listing.Entry) -> str:
     )
 
 
-def paginate(found: list[listing.Entry], header_budget: int = 300) -> list[list[int]]:
-    """Indexes of `found` per page: ≤ PAGE_SIZE entries and ≤ 4096 characters each."""
-    lengths = [len(entry_line(index + 1, entry)) + 2 for index, entry in enumerate(found)]
-    return pages_of(lengths, header_budget, PAGE_SIZE)
-
-
 async def render_list(
     session: AsyncSession,
     org_ids: list[int],
@@ -92,18 +86,26 @@ async def render_list(
 ) -> tuple[str, InlineKeyboardMarkup]:
     status = FILTERS.get(code)
     counts = await listing.status_counts(session, org_ids)
-    found = await listing.entries(session, org_ids, status=status, surname=term)
-    pages = paginate(found) or [[]]
-    page = max(0, min(page, len(pages) - 1))
+    if term:
+        total = await listing.count_entries(session, org_ids, status=status, surname=term)
+    else:
+        total = counts[status] if status else sum(counts.values())
+    # Only the entries up to the page shown are read (a LIMIT), never the school's history.
+    found = await listing.entries(
+        session, org_ids, status=status, surname=term, limit=prefix_length(page, PAGE_SIZE)
+    )
+    lengths = [len(entry_line(index + 1, entry)) + 2 for index, entry in enumerate(found)]
+    shown = window(lengths, 300, page, total, PAGE_SIZE)
+    page = shown.page
     searching = 1 if term else 0
 
     head = texts.LIST_TITLE
-    head += f" · {escape(STATUS_LABELS[status]) if status else texts.LIST_ALL} — {len(found)}"
+    head += f" · {escape(STATUS_LABELS[status]) if status else texts.LIST_ALL} — {total}"
     if term:
         head += "\n" + texts.LIST_SEARCH.format(term=escape(term))
-    if len(pages) > 1:
-        head += "\n" + texts.LIST_PAGE.format(page=page + 1, pages=len(pages))
-    lines = [entry_line(i + 1, found[i]) for i in pages[page]] or [texts.LIST_EMPTY]
+    if shown.pages > 1:
+        head += "\n" + texts.LIST_PAGE.format(page=page + 1, pages=shown.pages)
+    lines = [entry_line(i + 1, found[i]) for i in shown.indexes] or [texts.LIST_EMPTY]
     text = head + "\n\n" + "\n\n".join(lines)
 
     def filter_button(key: str, label: str, count: int) -> InlineKeyboardButton:
@@ -125,7 +127,7 @@ async def render_list(
             filter_button("*", texts.LIST_ALL, sum(counts.values())),
         ],
     ]
-    for i in pages[page]:
+    for i in shown.indexes:
         entry = found[i]
         rows.append(
             [
@@ -142,7 +144,7 @@ async def render_list(
                 text=texts.BTN_PREV, callback_data=ListCb(f=code, p=page - 1, s=searching).pack()
             )
         )
-    if page < len(pages) - 1:
+    if shown.more:
         nav.append(
             InlineKeyboardButton(
                 text=texts.BTN_NEXT, callback_data=ListCb(f=code, p=page + 1, s=searching).pack()
@@ -150,7 +152,7 @@ async def render_list(
         )
     if nav:
         rows.append(nav)
-    if status is Status.NEW and found:
+    if status is Status.NEW and total:
         rows.append(
             [
                 InlineKeyboardButton(
@@ -238,12 +240,12 @@ async def bulk_ask(
     org_ids: list[int],
 ) -> None:
     term = (await state.get_data()).get("search") if callback_data.s else None
-    found = await listing.entries(session, org_ids, status=Status.NEW, surname=term)
+    found = await listing.entry_ids(session, org_ids, status=Status.NEW, surname=term)
     if not found:
         await query.answer(texts.BULK_NOTHING, show_alert=True)
         return
     # The confirmation is for exactly what was shown: later arrivals wait for their own look.
-    await state.update_data(bulk=[entry.id for entry in found])
+    await state.update_data(bulk=found)
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
             [

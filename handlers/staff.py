@@ -30,7 +30,7 @@ from handlers.decide import refusal
 from handlers.edits import edit_text
 from handlers.keyboards import decide_keyboard
 from handlers.overview_chart import render_chart
-from handlers.paging import pages_of
+from handlers.paging import prefix_length, window
 from handlers.states import Decide
 from models import Application, Channel, Person, Role, Status, utcnow
 from services import assessment, cards, overview, workflow
@@ -121,12 +121,6 @@ def entry_line(index: int, entry: overview.QueueEntry) -> str:
     )
 
 
-def paginate(found: list[overview.QueueEntry], header: int) -> list[list[int]]:
-    """Indexes per page: ≤ PAGE_SIZE entries and ≤ 4096 characters with the header."""
-    lengths = [len(entry_line(index + 1, entry)) + 2 for index, entry in enumerate(found)]
-    return pages_of(lengths, header, PAGE_SIZE)
-
-
 FILTER_LABELS = {
     "m": texts.STAFF_FILTER_MUNICIPALITY,
     "o": texts.STAFF_FILTER_SCHOOL,
@@ -138,8 +132,10 @@ FILTER_LABELS = {
 async def render_queue(
     session: AsyncSession, flt: overview.QueueFilter, page: int
 ) -> tuple[str, InlineKeyboardMarkup]:
-    found = await overview.queue(session, flt)
-    head_lines = [texts.STAFF_QUEUE_TITLE.format(count=len(found))]
+    total = await overview.queue_count(session, flt)
+    # Only the entries up to the page shown are read (a LIMIT), never the whole queue.
+    found = await overview.queue(session, flt, limit=prefix_length(page, PAGE_SIZE))
+    head_lines = [texts.STAFF_QUEUE_TITLE.format(count=total)]
     chosen = {
         "m": flt.municipality_of,
         "o": flt.school,
@@ -153,11 +149,12 @@ async def render_queue(
                 texts.STAFF_FILTER_LINE.format(label=FILTER_LABELS[kind], value=escape(label))
             )
     header = len("\n".join(head_lines)) + 40
-    pages = paginate(found, header) or [[]]
-    page = max(0, min(page, len(pages) - 1))
-    if len(pages) > 1:
-        head_lines.append(texts.STAFF_QUEUE_PAGE.format(page=page + 1, pages=len(pages)))
-    lines = [entry_line(i + 1, found[i]) for i in pages[page]] or [texts.STAFF_QUEUE_EMPTY]
+    lengths = [len(entry_line(index + 1, entry)) + 2 for index, entry in enumerate(found)]
+    shown = window(lengths, header, page, total, PAGE_SIZE)
+    page = shown.page
+    if shown.pages > 1:
+        head_lines.append(texts.STAFF_QUEUE_PAGE.format(page=page + 1, pages=shown.pages))
+    lines = [entry_line(i + 1, found[i]) for i in shown.indexes] or [texts.STAFF_QUEUE_EMPTY]
     text = "\n".join(head_lines) + "\n\n" + "\n\n".join(lines)
 
     def pick(kind: str) -> InlineKeyboardButton:
@@ -171,7 +168,7 @@ async def render_queue(
         rows.append(
             [InlineKeyboardButton(text=texts.STAFF_BTN_RESET, callback_data=QueueCb().pack())]
         )
-    for i in pages[page]:
+    for i in shown.indexes:
         entry = found[i]
         rows.append(
             [
@@ -186,17 +183,17 @@ async def render_queue(
         nav.append(
             InlineKeyboardButton(text=texts.BTN_PREV, callback_data=_queue_cb(flt, page - 1))
         )
-    if page < len(pages) - 1:
+    if shown.more:
         nav.append(
             InlineKeyboardButton(text=texts.BTN_NEXT, callback_data=_queue_cb(flt, page + 1))
         )
     if nav:
         rows.append(nav)
-    if found:
+    if total:
         rows.append(
             [
                 InlineKeyboardButton(
-                    text=texts.STAFF_BTN_INCLUDE_ALL.format(count=len(found)),
+                    text=texts.STAFF_BTN_INCLUDE_ALL.format(count=total),
                     callback_data=AllCb(
                         act="ask", m=flt.municipality_of, o=flt.school, r=flt.program, g=flt.group
                     ).pack(),
@@ -224,18 +221,31 @@ async def turn_queue(query: CallbackQuery, callback_data: QueueCb, session: Asyn
 
 @router.callback_query(PickCb.filter())
 async def pick_filter(query: CallbackQuery, callback_data: PickCb, session: AsyncSession) -> None:
-    flt = _filter(callback_data)
     kind = callback_data.k
     if kind not in FILTER_LABELS:
         await query.answer(texts.BUTTON_OUTDATED, show_alert=True)
         return
-    offered = await overview.choices(session, flt, kind)
-    if not offered:
+    picked = await render_pick(session, _filter(callback_data), kind, callback_data.p)
+    if picked is None:
         await query.answer(texts.STAFF_FILTER_NONE, show_alert=True)
         return
-    pages = max(1, -(-len(offered) // CHOICES_PER_PAGE))
-    page = max(0, min(callback_data.p, pages - 1))
-    shown = offered[page * CHOICES_PER_PAGE : (page + 1) * CHOICES_PER_PAGE]
+    if isinstance(query.message, Message):
+        await edit_text(query.message, *picked)
+    await query.answer()
+
+
+async def render_pick(
+    session: AsyncSession, flt: overview.QueueFilter, kind: str, page: int
+) -> tuple[str, InlineKeyboardMarkup] | None:
+    """One page of a filter's choices (None when there is nothing to choose)."""
+    total = await overview.count_choices(session, flt, kind)
+    if not total:
+        return None
+    pages = max(1, -(-total // CHOICES_PER_PAGE))
+    page = max(0, min(page, pages - 1))
+    shown = await overview.choices(
+        session, flt, kind, offset=page * CHOICES_PER_PAGE, limit=CHOICES_PER_PAGE
+    )
 
     def chosen(value: int) -> overview.QueueFilter:
         if kind == "m":
@@ -273,9 +283,7 @@ async def pick_filter(query: CallbackQuery, callback_data: PickCb, session: Asyn
     text = texts.STAFF_FILTER_CHOOSE.format(label=FILTER_LABELS[kind])
     if pages > 1:
         text += "\n" + texts.STAFF_QUEUE_PAGE.format(page=page + 1, pages=pages)
-    if isinstance(query.message, Message):
-        await edit_text(query.message, text, InlineKeyboardMarkup(inline_keyboard=rows))
-    await query.answer()
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def staff_keyboard(app: Application) -> InlineKeyboardMarkup | None:
@@ -510,12 +518,12 @@ async def staff_outdated(query: CallbackQuery) -> None:
 async def include_all_ask(
     query: CallbackQuery, callback_data: AllCb, session: AsyncSession, state: FSMContext
 ) -> None:
-    found = await overview.queue(session, _filter(callback_data))
+    found = await overview.queue_ids(session, _filter(callback_data))
     if not found:
         await query.answer(texts.STAFF_INCLUDE_ALL_NOTHING, show_alert=True)
         return
     # The confirmation is for exactly what was shown: later arrivals wait for their own look.
-    await state.update_data(staff_bulk=[entry.id for entry in found])
+    await state.update_data(staff_bulk=found)
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
             [

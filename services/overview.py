@@ -197,17 +197,58 @@ def _queue_query(flt: QueueFilter, status: Status = Status.APPROVED) -> Any:
     return query
 
 
-async def queue(session: AsyncSession, flt: QueueFilter) -> list[QueueEntry]:
-    """Approved applications of the filter, oldest number first."""
-    rows = await session.execute(_queue_query(flt).order_by(Application.number))
-    return [QueueEntry(*row) for row in rows]
+async def queue(
+    session: AsyncSession, flt: QueueFilter, *, limit: int | None = None
+) -> list[QueueEntry]:
+    """The first `limit` approved applications of the filter (all without), oldest number first.
+
+    In the order of the (status, number) index: a page reads its rows, not the whole queue.
+    """
+    query = _queue_query(flt).order_by(Application.number)
+    if limit is not None:
+        query = query.limit(limit)
+    return [QueueEntry(*row) for row in await session.execute(query)]
 
 
-async def choices(session: AsyncSession, flt: QueueFilter, kind: str) -> list[Choice]:
+async def queue_count(session: AsyncSession, flt: QueueFilter) -> int:
+    """How many approved applications the filter has: an aggregate, no rows fetched."""
+    found = _queue_query(flt).with_only_columns(func.count(Application.id))
+    return await session.scalar(found) or 0
+
+
+async def queue_ids(session: AsyncSession, flt: QueueFilter) -> list[int]:
+    """The ids of the filter's whole queue («Включить всех»)."""
+    query = _queue_query(flt).with_only_columns(Application.id).order_by(Application.number)
+    return list(await session.scalars(query))
+
+
+async def count_choices(session: AsyncSession, flt: QueueFilter, kind: str) -> int:
+    """How many values a filter button offers (for its pages)."""
+    offered = _choices_query(flt, kind).subquery()
+    return await session.scalar(select(func.count()).select_from(offered)) or 0
+
+
+async def choices(
+    session: AsyncSession,
+    flt: QueueFilter,
+    kind: str,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[Choice]:
     """What a filter button offers: m(unicipality), o (school), p(rogram), g(roup), with counts.
 
-    The other filters stay as they are; the one being chosen is left out.
+    The other filters stay as they are; the one being chosen is left out. The counts are one
+    aggregate in SQL; `offset` and `limit` give one page of the choices.
     """
+    # Ties of a label are broken by id, so pages by OFFSET neither repeat nor skip a choice.
+    query = _choices_query(flt, kind).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return [Choice(i, label or "", count) for i, label, count in await session.execute(query)]
+
+
+def _choices_query(flt: QueueFilter, kind: str) -> Any:
     drop = {
         "m": QueueFilter(0, 0, flt.program, flt.group),
         "o": QueueFilter(flt.municipality_of, 0, flt.program, flt.group),
@@ -229,7 +270,7 @@ async def choices(session: AsyncSession, flt: QueueFilter, kind: str) -> list[Ch
             .join(Application, Application.organization_id == Organization.id)
             .where(Application.id.in_(select(base.c.id)))
             .group_by(Organization.id, Organization.name)
-            .order_by(Organization.name)
+            .order_by(Organization.name, Organization.id)
         )
     elif kind == "p":
         query = (
@@ -238,7 +279,7 @@ async def choices(session: AsyncSession, flt: QueueFilter, kind: str) -> list[Ch
             .join(Application, Application.group_id == Group.id)
             .where(Application.id.in_(select(base.c.id)))
             .group_by(Program.id, Program.title)
-            .order_by(Program.title)
+            .order_by(Program.title, Program.id)
         )
     else:
         query = (
@@ -246,9 +287,9 @@ async def choices(session: AsyncSession, flt: QueueFilter, kind: str) -> list[Ch
             .join(Application, Application.group_id == Group.id)
             .where(Application.id.in_(select(base.c.id)))
             .group_by(Group.id, Group.name)
-            .order_by(Group.name)
+            .order_by(Group.name, Group.id)
         )
-    return [Choice(i, label or "", count) for i, label, count in await session.execute(query)]
+    return query
 
 
 async def label_of(session: AsyncSession, kind: str, value: int) -> str:
