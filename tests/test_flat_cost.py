@@ -6,15 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Application, CardMessage, Role, Status
-from services import api, cards
+from services import api, cards, overview
 from services.api_models import ListQuery
+from services.calendar import WorkCalendar
 from tests import factories as f
 
 Maker = async_sessionmaker[AsyncSession]
@@ -213,3 +214,75 @@ async def test_a_file_naming_the_whole_table_is_planned_by_index_lookups(
             # Every read of the applications names its keys; none streams the table.
             assert " IN (" in sql, sql
             assert not scans(await plan(session, sql, params), "applications")
+
+
+# --- the region overview -------------------------------------------------------------------------
+
+
+def _overview_by_hand(
+    apps: list[Application],
+    people: list[tuple[int | None, str, bool]],
+    names: dict[int, tuple[str, str]],
+    today: date,
+    calendar: WorkCalendar,
+    after: int,
+) -> list[overview.Escalated]:
+    """What the overview computed before its aggregates moved into SQL, row by row in Python."""
+    ages: dict[int, list[int]] = {}
+    for app in apps:
+        if app.status is Status.NEW:
+            age = calendar.working_days_between(app.submitted_on or app.created_at.date(), today)
+            if age > after:
+                ages.setdefault(app.organization_id, []).append(age)
+    found = []
+    for org_id, late in ages.items():
+        directors = tuple(
+            overview.Director(name, reachable)
+            for org, name, reachable in sorted(people, key=lambda p: p[1])
+            if org == org_id
+        )
+        name, municipality = names[org_id]
+        found.append(overview.Escalated(name, municipality, len(late), max(late), directors))
+    return sorted(found, key=lambda e: (e.municipality, e.school))
+
+
+async def test_overview_aggregates_equal_the_row_by_row_result(sessionmaker: Maker) -> None:
+    today = date(2026, 3, 4)
+    calendar = WorkCalendar()
+    async with sessionmaker.begin() as session:
+        schools = [await f.organization(session) for _ in range(4)]
+        schools[1].municipality = "Южный"
+        people: list[tuple[int | None, str, bool]] = []
+        for index, school in enumerate(schools):
+            for d in range(index % 3):
+                director = await f.person(
+                    session,
+                    school,
+                    Role.DIRECTOR,
+                    name=f"Директор {d}{index}",
+                    telegram_id=9000 + index * 10 + d if d else None,
+                )
+                people.append((school.id, director.full_name, director.telegram_id is not None))
+        apps = []
+        for i in range(40):
+            school = schools[i % 4]
+            teacher = await f.person(session, school)
+            app = await f.application(
+                session, teacher, status=[Status.NEW, Status.NEW, Status.APPROVED][i % 3]
+            )
+            app.created_at = datetime(2026, 2, 1, 23, 30, tzinfo=UTC) + timedelta(days=i % 29)
+            app.submitted_on = None if i % 5 == 0 else date(2026, 1, 20) + timedelta(days=i)
+            apps.append(app)
+        await session.flush()
+        names = {s.id: (s.name, s.municipality) for s in schools}
+        expected = _overview_by_hand(apps, people, names, today, calendar, 7)
+        with recording(session) as recorded:
+            data = await overview.load_overview(
+                session, today=today, calendar=calendar, escalate_after_days=7
+            )
+    assert expected and data.escalated == expected
+    assert data.totals == {status: sum(a.status is status for a in apps) for status in Status}
+    assert sum(school.total for school in data.schools) == 40
+    # A constant number of statements, none of them loading people as objects.
+    assert len(recorded.statements) == 4
+    assert not any("people.phone" in sql for sql, _ in recorded.statements)
