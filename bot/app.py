@@ -22,6 +22,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import handlers
+from bot import telegram
 from bot.api import add_api_routes, build_api_app
 from bot.db import create_engine, create_sessionmaker
 from bot.fsm_storage import DatabaseStorage
@@ -33,9 +34,11 @@ from handlers import texts
 from handlers.errors import on_error
 from handlers.middlewares import (
     ConsentMiddleware,
-    DbSessionMiddleware,
+    EndOfReads,
     InFlightMiddleware,
     PersonMiddleware,
+    ReadOnlyHandlers,
+    UnitOfWorkMiddleware,
 )
 from handlers.outbox_render import OutboxRenderer
 from services import notifications
@@ -48,11 +51,12 @@ STOP_GRACE_SECONDS = 20.0
 
 def build_bot(settings: Settings) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    return Bot(
+    bot = Bot(
         token=settings.require_token(),
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
+    return telegram.install(bot)
 
 
 def build_storage(
@@ -83,13 +87,22 @@ def build_dispatcher(
     after_commit: Callable[[], None] | None = None,
 ) -> tuple[Dispatcher, InFlightMiddleware]:
     storage, isolation = build_storage(settings, sessionmaker)
-    dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
+    # aiogram's FSM middleware would read the state before the update's session exists; the
+    # unit of work does its job (isolation lock, state) inside the session instead.
+    dispatcher = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True)
     in_flight = InFlightMiddleware()
-    # Outer middlewares run in this order for every update, inside aiogram's FSM middleware.
+    # Outer middlewares run in this order for every update.
     dispatcher.update.outer_middleware(in_flight)
-    dispatcher.update.outer_middleware(DbSessionMiddleware(sessionmaker, after_commit))
+    dispatcher.update.outer_middleware(
+        UnitOfWorkMiddleware(sessionmaker, dispatcher.fsm, after_commit)
+    )
     dispatcher.update.outer_middleware(ConsentMiddleware(settings.consent_version))
     dispatcher.update.outer_middleware(PersonMiddleware())
+    dispatcher.update.outer_middleware(EndOfReads())
+    read_only_handlers = ReadOnlyHandlers()
+    for observer in dispatcher.observers.values():
+        if observer.event_name not in {"update", "error"}:
+            observer.middleware(read_only_handlers)
     dispatcher.include_routers(*handlers.routers())
     dispatcher.errors.register(on_error)
     dispatcher["settings"] = settings

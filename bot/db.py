@@ -5,11 +5,16 @@ SQLite is the embedded default, so it is set up the way a concurrent writer need
 * WAL, so readers never wait for the writer;
 * ``busy_timeout``, so a writer waits for the lock instead of failing with "database is locked";
 * foreign keys on;
-* every transaction begins ``IMMEDIATE``. With pysqlite's default (a deferred ``BEGIN``) two
-  transactions may both read, then both try to write: one of them gets SQLITE_BUSY at once,
-  with no waiting, because SQLite cannot upgrade a read lock held across a concurrent write.
-  Taking the write lock at ``BEGIN`` turns that into an orderly queue. Reads in WAL mode are
-  not blocked by it.
+* a transaction begins ``IMMEDIATE`` unless it was opened read-only. With pysqlite's default
+  (a deferred ``BEGIN``) two transactions may both read, then both try to write: one of them
+  gets SQLITE_BUSY at once, with no waiting, because SQLite cannot upgrade a read snapshot that
+  a concurrent write has made stale. Taking the write lock at ``BEGIN`` turns that into an
+  orderly queue. A unit of work that only reads says so (`READ_ONLY`, see `read_only()`) and
+  begins ``DEFERRED``: it takes no write lock at all, and in WAL mode nothing blocks it.
+
+The write lock is one per database, so a transaction that holds it must be short: no
+transaction is ever open across a network call (see `handlers.middlewares.UnitOfWorkMiddleware`
+and `bot.telegram.CommitBeforeCall`).
 """
 
 from __future__ import annotations
@@ -26,6 +31,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Execution option of a connection whose transaction only reads (SQLite: BEGIN DEFERRED).
+READ_ONLY_OPTION = "dpo_read_only"
+READ_ONLY: dict[str, Any] = {READ_ONLY_OPTION: True}
 
 
 def is_sqlite(url: str) -> bool:
@@ -64,9 +72,20 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+        connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+async def read_only(session: AsyncSession) -> None:
+    """Open the session's next transaction read-only: on SQLite it then takes no write lock.
+
+    Must be called before the transaction's first statement; a write inside it is still
+    possible but may fail with SQLITE_BUSY under concurrency, so only readers should use it.
+    """
+    if not session.in_transaction():
+        await session.connection(execution_options=READ_ONLY)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -1,10 +1,10 @@
 """Conversation state kept in the bot's own database, so a prompt survives a restart.
 
-Inside an update the state is written through the update's own session (see
-`handlers.middlewares.DbSessionMiddleware`, which publishes it in `current_session`): a prompt and
-the change it leads to commit together, and on SQLite a second connection never waits for the
-write lock that the update's transaction already holds. Outside an update (aiogram reads the
-state before the session is opened) the storage uses a short transaction of its own.
+Inside an update the state is read and written through the update's own session (see
+`handlers.middlewares.UnitOfWorkMiddleware`, which publishes it in `current_session`): a state
+set or cleared with a change commits with it, and the record is read once per update (the
+session remembers it, or that there is none). Outside an update (tests, tools) the storage uses
+a short transaction of its own.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db import read_only
 from models import FsmRecord
 
 current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
@@ -43,20 +44,30 @@ class DatabaseStorage(BaseStorage):
         self._sessionmaker = sessionmaker
 
     @asynccontextmanager
-    async def _session(self) -> AsyncIterator[AsyncSession]:
+    async def _session(self, *, reading: bool = False) -> AsyncIterator[AsyncSession]:
         session = current_session.get()
         if session is not None:
             yield session
             return
-        async with self._sessionmaker.begin() as own:
+        async with self._sessionmaker() as own:
+            if reading:
+                await read_only(own)
             yield own
+            await own.commit()
 
     async def _record(self, session: AsyncSession, key: StorageKey) -> FsmRecord | None:
-        return await session.get(FsmRecord, storage_key(key))
+        # Read once per session: the session's identity map holds objects only weakly, so the
+        # record (or the fact that there is none) is kept in `session.info` for the update.
+        known: dict[str, FsmRecord | None] = session.info.setdefault("fsm_records", {})
+        name = storage_key(key)
+        if name not in known:
+            known[name] = await session.get(FsmRecord, name)
+        return known[name]
 
     async def _upsert(self, key: StorageKey, **values: Any) -> None:
-        # Read-then-write is safe on SQLite (BEGIN IMMEDIATE); on PostgreSQL two first writes
-        # of the same chat may race to insert, so the loser retries as an update.
+        # Read-then-write is safe within a chat (the isolation lock serialises its updates, and
+        # SQLite's write transactions begin IMMEDIATE); on PostgreSQL two first writes of the
+        # same chat from two processes may race to insert, so the loser retries as an update.
         for attempt in range(2):
             try:
                 async with self._session() as session:
@@ -67,12 +78,16 @@ class DatabaseStorage(BaseStorage):
                             setattr(record, name, value)
                         async with session.begin_nested():
                             session.add(record)
+                        session.info["fsm_records"][storage_key(key)] = record
                     else:
+                        # No flush: state and data set together (a prompt, `clear()`) leave
+                        # in one UPDATE when the unit of work commits.
                         for name, value in values.items():
                             setattr(record, name, value)
-                        await session.flush()
                 return
             except IntegrityError:
+                # Another process inserted it first: read it again, then update it.
+                session.info.get("fsm_records", {}).pop(storage_key(key), None)
                 if attempt:
                     raise
 
@@ -81,7 +96,7 @@ class DatabaseStorage(BaseStorage):
         await self._upsert(key, state=value)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._session() as session:
+        async with self._session(reading=True) as session:
             record = await self._record(session, key)
             return record.state if record else None
 
@@ -89,7 +104,7 @@ class DatabaseStorage(BaseStorage):
         await self._upsert(key, data=dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._session() as session:
+        async with self._session(reading=True) as session:
             record = await self._record(session, key)
             return dict(record.data) if record else {}
 

@@ -1,15 +1,19 @@
-"""Middlewares: in-flight tracking, one database transaction per update, consent."""
+"""Middlewares: in-flight tracking, the unit of work of an update, consent, person."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.dispatcher.flags import get_flag
+from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db import read_only
 from bot.fsm_storage import current_session
 from services.consent import has_consented
 from services.people import person_by_telegram
@@ -40,29 +44,82 @@ class InFlightMiddleware(BaseMiddleware):
             await asyncio.wait(pending, timeout=grace)
 
 
-class DbSessionMiddleware(BaseMiddleware):
-    """The single unit of work of an update: commit when the handler returns, else roll back."""
+class UnitOfWorkMiddleware(BaseMiddleware):
+    """The unit of work of an update, and its conversation state (in place of aiogram's FSM
+    middleware, which would read the state before the update's session exists).
+
+    The rule (PRODUCT.md §8, STYLE.md lesson 3): no database transaction is open across a
+    network call. An update runs in two phases on one session:
+
+    1. Reads: under the chat's isolation lock, its conversation state, consent and person are
+       read in one read-only transaction (on SQLite: no write lock), then that transaction ends.
+    2. The handler: its database work is one short transaction, begun on its first statement
+       (on SQLite: BEGIN IMMEDIATE, unless the handler is flagged ``read_only``). When the
+       handler calls the Bot API, `bot.telegram.CommitBeforeCall` commits first, so the call
+       never runs inside a transaction and what the user is told is what was committed; a
+       conversation state set or cleared with a change commits with it. What remains when the
+       handler returns is committed here; an error rolls back only the uncommitted rest.
+
+    The state is read once: the storage reads through this session, whose identity map keeps
+    the record for the rest of the update.
+    """
 
     def __init__(
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
+        fsm: FSMContextMiddleware,
         after_commit: Callable[[], None] | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
+        self.fsm = fsm
         self.after_commit = after_commit
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        async with self.sessionmaker.begin() as session:
+        bot = data["bot"]
+        context = self.fsm.resolve_event_context(bot, data)
+        data["fsm_storage"] = self.fsm.storage
+        lock = (
+            self.fsm.events_isolation.lock(key=context.key)
+            if context is not None
+            else contextlib.nullcontext()
+        )
+        async with lock, self.sessionmaker() as session:
             data["session"] = session
             token = current_session.set(session)
             try:
+                await read_only(session)
+                if context is not None:
+                    data["state"] = context
+                    data["raw_state"] = await context.get_state()
                 result = await handler(event, data)
+                await session.commit()
             finally:
                 current_session.reset(token)
         # Committed: whatever the update queued in the outbox may go out now.
         if self.after_commit is not None:
             self.after_commit()
         return result
+
+
+class EndOfReads(BaseMiddleware):
+    """The last outer middleware: ends the update's read phase before routing.
+
+    The handler's own transaction then begins on its first statement, as a write transaction,
+    or read-only for handlers flagged ``read_only`` (see `ReadOnlyHandlers`).
+    """
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        await data["session"].commit()
+        return await handler(event, data)
+
+
+class ReadOnlyHandlers(BaseMiddleware):
+    """Inner middleware: a handler flagged ``read_only`` opens its transaction read-only."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if get_flag(data, "read_only"):
+            await read_only(data["session"])
+        return await handler(event, data)
 
 
 class ConsentMiddleware(BaseMiddleware):

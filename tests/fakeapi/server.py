@@ -273,6 +273,10 @@ class FakeTelegram:
         self._faults: list[_Fault] = []
         # Seconds to hold the answer of a method (a slow Telegram), and methods begun so far.
         self._delays: dict[str, float] = {}
+        # Methods whose next answers are lost: the call takes effect, the connection drops.
+        self._drops: dict[str, int] = {}
+        # Called with the method's name when a call arrives, before it takes effect.
+        self.on_call: list[Callable[[str], None]] = []
         self.started: list[str] = []
         self._commands: dict[tuple[str, str], list[JsonDict]] = {}
         self._changed = asyncio.Event()
@@ -659,6 +663,15 @@ class FakeTelegram:
     def clear_faults(self) -> None:
         self._faults.clear()
         self._delays.clear()
+        self._drops.clear()
+
+    def drop_answer_next(self, method: str, count: int = 1) -> None:
+        """The next ``count`` calls of ``method`` take effect, but their answers are lost.
+
+        The connection is closed instead of answering, as when a network path fails after the
+        request reached Telegram: the client sees a network error for a call that did happen.
+        """
+        self._drops[method] = self._drops.get(method, 0) + count
 
     def delay(self, method: str, seconds: float) -> None:
         """Hold every answer to `method` for `seconds` (0 removes the delay)."""
@@ -673,6 +686,8 @@ class FakeTelegram:
         started = time.time()
         method_name = request.match_info["method"]
         self.started.append(method_name)
+        for hook in self.on_call:
+            hook(method_name)
         self._notify()
         if method_name in self._delays:
             await asyncio.sleep(self._delays[method_name])
@@ -713,6 +728,10 @@ class FakeTelegram:
             status = error.status
         self.calls.append(Call(name, params, files, started, response, status))
         self._notify()
+        if self._drops.get(name, 0) > 0:
+            self._drops[name] -= 1
+            if request.transport is not None:
+                request.transport.abort()
         return web.json_response(response, status=status)
 
     async def _read_params(
