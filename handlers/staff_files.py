@@ -20,7 +20,7 @@ from handlers import texts
 from handlers.cards import MAX_TEXT
 from handlers.filters import Unlinked
 from handlers.staff import IsStaff, split_messages
-from services.exporter import export_applications_bytes
+from services.exporter import export_applications_bytes, over_chat_limit
 from services.importer import ImportFailed, ImportReport, import_bytes
 
 router = Router(name=__name__)
@@ -90,6 +90,11 @@ async def not_staff(message: Message) -> None:
 @router.message(Command("export"), IsStaff())
 @router.message(F.text == texts.BTN_MENU_STAFF_EXPORT, IsStaff())
 async def export(message: Message, bot: Bot, session: AsyncSession) -> None:
+    limit = await over_chat_limit(session)
+    if limit is not None:
+        shown = f"{limit:,}".replace(",", "\u00a0")
+        await message.answer(texts.STAFF_EXPORT_TOO_MANY.format(limit=shown))
+        return
     data = await export_applications_bytes(session, "xlsx")
     if len(data) > MAX_UPLOAD:
         size = f"{len(data) / 1024 / 1024:.1f}".replace(".", ",")

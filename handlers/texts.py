@@ -427,6 +427,10 @@ STAFF_FILE_ERRORS = "<b>Ошибки</b> ({part}):\n<pre>{lines}</pre>"
 STAFF_FILE_UNREADABLE = "Не удалось скачать файл из Telegram. Пришлите его ещё раз."
 STAFF_EXPORT_NAME = "Заявки.xlsx"
 STAFF_EXPORT_CAPTION = "Выгрузка заявок: {count} КБ"
+STAFF_EXPORT_TOO_MANY = (
+    "В выгрузке больше {limit} заявок — такой файл в чат не отправить. "
+    "Выгрузите заявки командой <code>dpo-bot export</code> на сервере."
+)
 STAFF_EXPORT_TOO_BIG = (
     "Выгрузка получилась {size} МБ — больше 50 МБ, которые Telegram позволяет отправить ботом. "
     "Выгрузите заявки командой <code>dpo-bot export</code> на сервере."

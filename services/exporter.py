@@ -27,11 +27,26 @@ from services.labels import KIND_LABELS, STATUS_LABELS
 
 SHEET_TITLE: Final = "Заявки"
 BATCH: Final = 2000
+# The most rows the in-chat export builds: about a year of a region, an XLSX of ~15 MB that
+# takes half a minute. Beyond that the file would near Telegram's 50 MB and hold the bot's
+# memory and a worker thread for minutes; `dpo-bot export` writes any size to a file.
+CHAT_EXPORT_MAX_ROWS: Final = 100_000
 
 
 class ExportFormat(StrEnum):
     CSV = "csv"
     XLSX = "xlsx"
+
+
+async def over_chat_limit(session: AsyncSession) -> int | None:
+    """The in-chat limit (CHAT_EXPORT_MAX_ROWS) when the export would exceed it, else None.
+
+    Asked before building the file: one row looked up past the limit on the primary key, so
+    the cost is bounded by the limit, not by the table (a count would read it all).
+    """
+    limit = CHAT_EXPORT_MAX_ROWS
+    beyond = select(Application.id).order_by(Application.id).offset(limit).limit(1)
+    return limit if await session.scalar(beyond) is not None else None
 
 
 class ExportError(Exception):

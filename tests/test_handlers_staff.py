@@ -21,6 +21,7 @@ from models import (
     Role,
     Status,
 )
+from services import exporter
 from services.importer import import_bytes
 from tests import factories as f
 from tests.dispatcher import Harness
@@ -337,6 +338,27 @@ async def test_export_document_and_too_big(
     monkeypatch.setattr(staff_files, "MAX_UPLOAD", 10)
     reply = await say(h, "/export")
     assert "больше 50 МБ" in reply["text"]
+
+
+async def test_export_refused_above_the_row_limit_before_building(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness
+    await seed(h)  # four applications
+
+    async def never(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("the file was built")
+
+    monkeypatch.setattr(exporter, "CHAT_EXPORT_MAX_ROWS", 3)
+    monkeypatch.setattr(staff_files, "export_applications_bytes", never)
+    reply = await say(h, "/export")
+    assert "больше 3 заявок" in reply["text"] and "dpo-bot export" in reply["text"]
+    # At the limit exactly, the file is built and sent.
+    monkeypatch.undo()
+    monkeypatch.setattr(exporter, "CHAT_EXPORT_MAX_ROWS", 4)
+    mark = h.fake.mark()
+    await h.feed(h.fake.send_text(STAFF, "/export"))
+    await h.fake.wait_for(lambda c: c.method == "sendDocument" and c.ok, since=mark)
 
 
 async def test_import_failure_keeps_update_writes(harness: Harness) -> None:
