@@ -286,3 +286,64 @@ async def test_overview_aggregates_equal_the_row_by_row_result(sessionmaker: Mak
     # A constant number of statements, none of them loading people as objects.
     assert len(recorded.statements) == 4
     assert not any("people.phone" in sql for sql, _ in recorded.statements)
+
+
+# --- the director's list and the staff queue -----------------------------------------------------
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(part.split("</b>")[0]) for part in text.split("<b>№")[1:]]
+
+
+async def test_director_list_page_three_reads_only_up_to_its_entries(
+    sqlite_sessionmaker: Maker,
+) -> None:
+    from handlers.applications import render_list
+
+    async with sqlite_sessionmaker.begin() as session:
+        apps = await school_with_history(session, 100)
+        school = apps[0].organization_id
+        new = [a.number for a in apps if a.status is Status.NEW]  # 25
+        with recording(session) as recorded:
+            text, markup = await render_list(session, [school], "n", 2, None)
+        assert "Не обработана — 25" in text and "Страница 3 из 3" in text
+        assert _numbers(text) == new[20:25]
+        labels = [b.text for row in markup.inline_keyboard for b in row]
+        assert "Не обработана (25)" in " ".join(labels) and "Все (100)" in " ".join(labels)
+        assert "›" not in labels and "‹" in labels
+        page_reads = [sql for sql, _ in recorded.selects if "LIMIT" in sql]
+        assert page_reads, recorded.selects
+        for sql, params in recorded.selects:
+            found = await plan(session, sql, params)
+            assert not scans(found, "applications"), found
+        # The page's ids come in the index's order (only those ≤ 30 rows are sorted again).
+        page_plan = await plan(session, *next(s for s in recorded.selects if "LIMIT" in s[0]))
+        assert "ix_applications_organization_id_status_number" in page_plan
+        # Page 3 of «Все»: 30 rows read at most, in the index's order.
+        with recording(session) as recorded:
+            text, _ = await render_list(session, [school], "*", 2, None)
+        assert _numbers(text) == [a.number for a in apps[20:30]]
+        assert "Все — 100" in text and "Страница 3 из 10" in text
+        assert any(params and 30 in params for sql, params in recorded.selects if "LIMIT" in sql)
+
+
+async def test_staff_queue_page_and_picker_are_limited_in_sql(sqlite_sessionmaker: Maker) -> None:
+    from handlers.staff import render_pick, render_queue
+
+    async with sqlite_sessionmaker.begin() as session:
+        apps = await school_with_history(session, 100)
+        approved = [a.number for a in apps if a.status is Status.APPROVED]  # 25
+        with recording(session) as recorded:
+            text, markup = await render_queue(session, overview.QueueFilter(), 2)
+        assert "одобренные заявки</b> — 25" in text and "Страница 3 из 3" in text
+        assert _numbers(text) == approved[20:25]
+        labels = [b.text for row in markup.inline_keyboard for b in row]
+        assert "✅ Включить всех (25)" in labels
+        assert any("LIMIT" in sql for sql, _ in recorded.selects)
+        for sql, params in recorded.selects:
+            found = await plan(session, sql, params)
+            assert not scans(found, "applications"), found
+        with recording(session) as recorded:
+            picked = await render_pick(session, overview.QueueFilter(), "o", 0)
+        assert picked is not None and "(25)" in str(picked[1].inline_keyboard[0][0].text)
+        assert any("LIMIT" in sql for sql, _ in recorded.selects)
