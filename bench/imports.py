@@ -125,7 +125,7 @@ def _renumber(source: Path, target: Path, offset: int) -> None:
             writer.writerow(row)
 
 
-async def measure(applications: int, into: int, timeout: float = 240) -> ImportRun:
+async def measure(applications: int, into: int, timeout: float = 180) -> ImportRun:
     run = ImportRun(applications, into)
     with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
         folder = Path(temporary)

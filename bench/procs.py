@@ -90,7 +90,7 @@ class Proc:
         assert self.process is not None
         return self.process.pid
 
-    async def start(self, fake: BenchTelegram, timeout: float = 60) -> None:
+    async def start(self, fake: BenchTelegram, timeout: float = 180) -> None:
         polls = fake.poll_count
         with self.log_path.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
