@@ -123,6 +123,12 @@ def parse(argv: list[str]) -> tuple[argparse.Namespace, Sizes, set[str]]:
         type=Path,
         help="write the table here (default: docs/BENCHMARKS.md, none with --smoke)",
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="an earlier BENCHMARKS.md whose table is appended as «before», with its heading",
+    )
+    parser.add_argument("--before-note", default="", help="what the earlier run measured")
     args = parser.parse_args(argv)
     sizes = Sizes(**vars(SMOKE)) if args.smoke else Sizes()
     for name in ("directors", "per_director", "seconds", "warmup", "digest_directors"):
@@ -464,7 +470,23 @@ def lines_of(sizes: Sizes, results: Results, chosen: set[str]) -> list[Line]:
     return lines
 
 
-def document(command: str, lines: list[Line], results: Results, sizes: Sizes, smoke: bool) -> str:
+def earlier(path: Path, note: str) -> list[str]:
+    """The table and the heading facts of an earlier run, to keep beside the new one."""
+    text = path.read_text(encoding="utf-8").splitlines()
+    facts = [line for line in text if line.startswith("- ")][:4]
+    rows = [line for line in text if line.startswith("|")]
+    head = ["", "## Before", ""] + ([note, ""] if note else [])
+    return head + facts + [""] + rows
+
+
+def document(
+    command: str,
+    lines: list[Line],
+    results: Results,
+    sizes: Sizes,
+    smoke: bool,
+    before: list[str] | None = None,
+) -> str:
     now = datetime.now(UTC).astimezone()
     total = sum(results.seconds.values())
     spent = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in results.seconds.items())
@@ -485,6 +507,7 @@ def document(command: str, lines: list[Line], results: Results, sizes: Sizes, sm
                 warmup=sizes.warmup,
                 digest=sizes.digest_directors,
             ).strip(),
+            *(before or []),
             "",
         ]
     )
@@ -532,9 +555,10 @@ def main(argv: list[str] | None = None) -> int:
     lines = lines_of(sizes, results, chosen)
     print(plain(lines))
     if args.output is not None:
+        before = earlier(args.before, args.before_note) if args.before else None
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(
-            document(command, lines, results, sizes, args.smoke), encoding="utf-8"
+            document(command, lines, results, sizes, args.smoke, before), encoding="utf-8"
         )
         say(f"written to {args.output}")
     return 0
