@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -207,22 +207,28 @@ async def authority_of(
     return Authority(frozenset(capacities), on_behalf_of_id)
 
 
+# Asked on every press (built once: its cache key is computed once).
+_ACTIVE_DEPUTYSHIP = (
+    select(Deputy)
+    .where(
+        Deputy.deputy_id == bindparam("person_id"),
+        Deputy.organization_id == bindparam("organization_id"),
+        Deputy.starts_on <= bindparam("today"),
+        Deputy.ends_on >= bindparam("today"),
+        Deputy.revoked_at.is_(None),
+    )
+    .limit(1)
+)
+
+
 async def active_deputyship(
     session: AsyncSession, person_id: int, organization_id: int, today: date
 ) -> Deputy | None:
-    return (
-        await session.scalars(
-            select(Deputy)
-            .where(
-                Deputy.deputy_id == person_id,
-                Deputy.organization_id == organization_id,
-                Deputy.starts_on <= today,
-                Deputy.ends_on >= today,
-                Deputy.revoked_at.is_(None),
-            )
-            .limit(1)
-        )
-    ).first()
+    found = await session.scalars(
+        _ACTIVE_DEPUTYSHIP,
+        {"person_id": person_id, "organization_id": organization_id, "today": today},
+    )
+    return found.first()
 
 
 async def assessment_progress(session: AsyncSession, person_id: int) -> tuple[int, int]:
@@ -239,8 +245,12 @@ async def assessment_progress(session: AsyncSession, person_id: int) -> tuple[in
     return passed, total
 
 
+# Read on every press: built once, so SQLAlchemy computes its cache key once.
+_BY_NUMBER = select(Application).where(Application.number == bindparam("number"))
+
+
 async def get_application(session: AsyncSession, number: int) -> Application:
-    application = await session.scalar(select(Application).where(Application.number == number))
+    application = await session.scalar(_BY_NUMBER, {"number": number})
     if application is None:
         raise ApplicationNotFound(number)
     return application

@@ -157,9 +157,9 @@ class Statements:
 # The statements each of the hottest updates costs. A change here is a change of the hot path's
 # cost: make it on purpose, and say why in the commit.
 HOT_PATH_STATEMENTS = {
-    "press «✅ Одобрить»": 10,
-    "press «Без комментария»": 17,
-    "type a comment": 18,
+    "press «✅ Одобрить»": 9,
+    "press «Без комментария»": 16,
+    "type a comment": 17,
 }
 
 
