@@ -548,9 +548,25 @@ Data are written straight into the database by Core inserts after the migrations
 """
 
 
+def _measuring(argv: list[str]) -> list[str]:
+    """The arguments that shape the figures (--before and --before-note only add a table)."""
+    kept: list[str] = []
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("--before", "--before-note"):
+            skip = True
+        elif not arg.startswith(("--before=", "--before-note=")):
+            kept.append(arg)
+    return kept
+
+
 def main(argv: list[str] | None = None) -> int:
     args, sizes, chosen = parse(sys.argv[1:] if argv is None else argv)
-    command = shlex.join(["python", "-m", "bench", *(sys.argv[1:] if argv is None else argv)])
+    command = shlex.join(
+        ["python", "-m", "bench", *_measuring(sys.argv[1:] if argv is None else argv)]
+    )
     results = asyncio.run(run_all(args, sizes, chosen))
     lines = lines_of(sizes, results, chosen)
     print(plain(lines))
