@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from models import OutboxChannel, OutboxMessage, OutboxState, Person
+from models import OutboxChannel, OutboxMessage, OutboxPriority, OutboxState, Person
 from services import outbox
 from services.outbox import OutboxItem
 from tests import factories as f
@@ -282,3 +282,122 @@ async def test_concurrent_claims_never_share_a_row(
 
     await asyncio.gather(*(replica() for _ in range(6)))
     assert len(claimed) == len(set(claimed)) == 200
+
+
+async def claim_keys(
+    sessionmaker: async_sessionmaker[AsyncSession], now: datetime = NOW, **kwargs: Any
+) -> list[str]:
+    async with sessionmaker.begin() as session:
+        claimed = await outbox.claim_due(session, lease=LEASE, now=now, **kwargs)
+        return [message.key for message in claimed]
+
+
+async def test_priority_from_the_kind_or_the_caller(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    person_id = await make_person(sessionmaker, telegram_id=5012)
+    async with sessionmaker.begin() as session:
+        await outbox.enqueue_many(
+            session,
+            [
+                item("status", person_id, method="status"),
+                item("refresh", None, method="refresh"),
+                *(item(kind, person_id, method=kind) for kind in sorted(outbox.BULK_METHODS)),
+                item("imported card", person_id, method="card", priority=OutboxPriority.BULK),
+            ],
+            now=NOW,
+        )
+    async with sessionmaker() as session:
+        found = await session.execute(select(OutboxMessage.key, OutboxMessage.priority))
+        rows = {key: priority for key, priority in found}
+    assert rows == {
+        "status": OutboxPriority.INTERACTIVE,
+        "refresh": OutboxPriority.INTERACTIVE,
+        **{kind: OutboxPriority.BULK for kind in outbox.BULK_METHODS},
+        "imported card": OutboxPriority.BULK,
+    }
+
+
+async def test_interactive_is_claimed_before_a_bulk_backlog(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    people = [await make_person(sessionmaker, telegram_id=5100 + i) for i in range(10)]
+    async with sessionmaker.begin() as session:
+        await outbox.enqueue_many(
+            session,
+            [item(f"digest{i}", people[i % 10], method="digest") for i in range(100)],
+            now=NOW,
+        )
+        await outbox.enqueue(session, item("card edit", people[3], method="refresh"), now=NOW)
+    assert await claim_keys(sessionmaker, limit=1) == ["card edit"]
+    # Plenty of bulk in hand already: only what is urgent.
+    async with sessionmaker.begin() as session:
+        await outbox.enqueue(session, item("reply", people[5], method="comment"), now=NOW)
+    assert await claim_keys(sessionmaker, limit=50, max_priority=OutboxPriority.INTERACTIVE) == [
+        "reply"
+    ]
+
+
+async def test_claim_takes_chats_in_turn(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    busy = await make_person(sessionmaker, telegram_id=5201)
+    other = await make_person(sessionmaker, telegram_id=5202)
+    async with sessionmaker.begin() as session:
+        await outbox.enqueue_many(session, [item(f"busy{i}", busy) for i in range(60)], now=NOW)
+        await outbox.enqueue(session, item("other", other), now=NOW)
+        # Refreshes address a chat, not a person: each chat is its own turn.
+        for key, chat in (("edit a", 1), ("edit b", 1), ("edit c", 2)):
+            await outbox.enqueue(
+                session,
+                OutboxItem(key, None, {"type": "refresh", "chat_id": chat}, method="refresh"),
+                now=NOW,
+            )
+    # The 61st message by age, yet in the first turn; a chat's messages stay in their order.
+    assert await claim_keys(sessionmaker, limit=5) == [
+        "busy0",
+        "other",
+        "edit a",
+        "edit c",
+        "busy1",
+    ]
+    assert await claim_keys(sessionmaker, limit=50, per_chat=2) == ["busy2", "edit b", "busy3"]
+    assert await claim_keys(sessionmaker, limit=50, skip_people=[busy]) == []
+    assert await claim_keys(sessionmaker, limit=1, skip_people=[other]) == ["busy4"]
+
+
+async def test_prune_deletes_only_old_sent_and_failed_rows_in_batches(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    person_id = await make_person(sessionmaker, telegram_id=5301)
+    unlinked = await make_person(sessionmaker)
+    old, recent = NOW - timedelta(days=40), NOW - timedelta(days=5)
+    async with sessionmaker.begin() as session:
+        for when, prefix in ((old, "old"), (recent, "recent")):
+            await outbox.enqueue_many(
+                session, [item(f"{prefix} sent {i}", person_id) for i in range(5)], now=when
+            )
+            for key, person in ((f"{prefix} failed", person_id), (f"{prefix} pending", person_id)):
+                await outbox.enqueue(session, item(key, person), now=when)
+            await outbox.enqueue(session, item(f"{prefix} held", unlinked), now=when)
+        keys = {m.key: m.id for m in (await session.scalars(select(OutboxMessage))).all()}
+        for key, message_id in keys.items():
+            if " sent " in key:
+                await outbox.mark_sent(session, message_id, telegram_message_id=1, now=NOW)
+            elif key.endswith("failed"):
+                await outbox.mark_failed(session, message_id, error="Bad Request")
+
+    cutoff = NOW - timedelta(days=30)
+    deleted = []
+    while True:
+        async with sessionmaker.begin() as session:
+            deleted.append(await outbox.prune(session, before=cutoff, limit=4))
+        if deleted[-1] < 4:
+            break
+    assert deleted == [4, 2]
+    assert set(await states(sessionmaker)) == {
+        "old pending",
+        "old held",
+        *(f"recent sent {i}" for i in range(5)),
+        "recent failed",
+        "recent pending",
+        "recent held",
+    }

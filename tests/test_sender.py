@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import bisect
 import itertools
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import pytest_asyncio
@@ -15,11 +16,12 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
-from aiogram.methods import EditMessageText, SendMessage
+from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
+from aiogram.types import Chat, Message
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.sender import OutboxSender, Outgoing, describe
+from bot.sender import CallPacer, OutboxSender, Outgoing, describe
 from models import CardMessage, OutboxMessage, OutboxState, Person, utcnow
 from services import outbox
 from services.outbox import OutboxItem
@@ -481,3 +483,186 @@ def test_describe_keeps_no_message_text() -> None:
 def test_backoff_is_capped() -> None:
     sender = OutboxSender(Bot(TOKEN), async_sessionmaker(), render, max_backoff=300.0)
     assert [sender._backoff(n) for n in (1, 2, 3, 4, 9, 10, 30)] == [1, 2, 4, 8, 256, 300, 300]
+
+
+# -- priority, fairness and rate ---------------------------------------------------------------
+
+
+class RecordingBot:
+    """Stands in for the Bot: answers every call after `latency`, noting the sender's clock."""
+
+    def __init__(self, clock: Callable[[], float], latency: float = 0.0) -> None:
+        self.clock = clock
+        self.latency = latency
+        self.calls: list[tuple[float, int, str]] = []  # (clock, chat id, text)
+        self._ids = itertools.count(1)
+
+    async def __call__(
+        self, method: TelegramMethod[Any], request_timeout: int | None = None
+    ) -> Any:
+        assert isinstance(method, SendMessage)
+        chat_id = int(method.chat_id)
+        self.calls.append((self.clock(), chat_id, method.text))
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        return Message(
+            message_id=next(self._ids),
+            date=utcnow(),
+            chat=Chat(id=chat_id, type="private"),
+            text=method.text,
+        )
+
+    @property
+    def texts(self) -> list[str]:
+        return [text for _, _, text in self.calls]
+
+
+async def until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    async def poll() -> None:
+        while not condition():
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(poll(), timeout)
+
+
+def busiest_second(times: Sequence[float]) -> int:
+    """The most calls in any one-second window [t, t + 1) (it is enough to start at a call)."""
+    ordered = sorted(times)
+    return max(bisect.bisect_left(ordered, t + 1.0) - i for i, t in enumerate(ordered))
+
+
+async def many_people(env: Env, count: int) -> list[tuple[int, int]]:
+    """`count` linked people (id, chat id) in one transaction."""
+    async with env.db.begin() as session:
+        people = [await f.person(session, None, telegram_id=900_000 + i) for i in range(count)]
+        return [(p.id, 900_000 + i) for i, p in enumerate(people)]
+
+
+async def enqueue_all(env: Env, items: Sequence[tuple[int, str, str]]) -> None:
+    """(person id, text, method) each, in this order, in one transaction; texts are keys."""
+    async with env.db.begin() as session:
+        await outbox.enqueue_many(
+            session,
+            [
+                OutboxItem(f"{kind}:{text}", person_id, {"type": "text", "text": text}, method=kind)
+                for person_id, text, kind in items
+            ],
+            now=env.clock.now(),
+        )
+
+
+def test_pacer_meets_the_rate_and_never_exceeds_it() -> None:
+    clock = [0.0]
+    pacer = CallPacer(30, lambda: clock[0])
+    starts = []
+    for _ in range(300):  # always something to send
+        clock[0] += pacer.delay()
+        pacer.take()
+        starts.append(clock[0])
+    assert busiest_second(starts) == 30
+    # Reached: 300 calls take ten windows, no more (the window's slack costs 1 %).
+    assert starts[-1] - starts[0] == pytest.approx(299 * pacer.window / 30)
+    assert pacer.window <= 1.011
+
+
+def test_pacer_makes_up_lost_time_within_the_window() -> None:
+    clock = [0.0]
+    pacer = CallPacer(30, lambda: clock[0])
+    starts = []
+    for n in range(300):
+        if n == 100:
+            clock[0] += 0.4  # a busy loop: the sender got no turn for 400 ms, with work waiting
+        clock[0] += pacer.delay()
+        pacer.take()
+        starts.append(clock[0])
+    assert busiest_second(starts) <= 30
+    # The stall cost nothing: the 300th call starts when it would have without it.
+    assert starts[-1] == pytest.approx(299 * pacer.window / 30)
+
+
+def test_pacer_earns_no_burst_while_idle() -> None:
+    clock = [0.0]
+    pacer = CallPacer(30, lambda: clock[0])
+    pacer.take()
+    clock[0] = 60.0  # a quiet minute: nothing to send
+    pacer.idle()
+    pacer.take()
+    assert pacer.delay() == pytest.approx(pacer.interval)
+
+
+async def test_interactive_goes_before_a_bulk_backlog(env: Env) -> None:
+    people = await many_people(env, 10)
+    await enqueue_all(env, [(people[i % 10][0], f"digest {i}", "digest") for i in range(100)])
+    await enqueue_all(env, [(people[3][0], "card edit", "refresh")])
+    bot = RecordingBot(env.clock.monotonic)
+    sender = OutboxSender(
+        cast(Bot, bot),
+        env.db,
+        render,
+        per_chat_interval=0.05,
+        clock=env.clock.monotonic,
+        now=env.clock.now,
+    )
+
+    await sender.drain_once()
+    assert bot.texts[0] == "card edit"
+
+
+async def test_interactive_overtakes_the_bulk_in_hand(env: Env) -> None:
+    people = await many_people(env, 201)
+    await enqueue_all(env, [(people[i][0], f"digest {i}", "digest") for i in range(200)])
+    bot = RecordingBot(env.clock.monotonic)
+    sender = OutboxSender(cast(Bot, bot), env.db, render, poll_interval=30)
+    task = asyncio.create_task(sender.run())
+    try:
+        await until(lambda: len(bot.calls) >= 10)
+        await enqueue_all(env, [(people[200][0], "card edit", "refresh")])
+        sender.wake()
+        await until(lambda: "card edit" in bot.texts)
+        # 40-odd digests were in hand, 190 still queued: it waited for none of them, only
+        # for its claim (a call or two at 30/s).
+        assert bot.texts.index("card edit") < 25, bot.texts.index("card edit")
+    finally:
+        await asyncio.wait_for(sender.stop(), 5)
+        await asyncio.wait_for(task, 5)
+
+
+async def test_a_chat_backlog_does_not_hold_up_another_chat(env: Env) -> None:
+    busy, other = await many_people(env, 2)
+    await enqueue_all(env, [(busy[0], f"card {i}", "card") for i in range(60)])
+    await enqueue_all(env, [(other[0], "news", "status")])
+    bot = RecordingBot(env.clock.monotonic)
+    # A 6 s lease: a pass sends a chat what starts within 2 s, two of its cards.
+    sender = OutboxSender(
+        cast(Bot, bot),
+        env.db,
+        render,
+        lease=timedelta(seconds=6),
+        clock=env.clock.monotonic,
+        now=env.clock.now,
+    )
+
+    assert await sender.drain_once() == 3
+    # Queued after 60 cards for one chat, it goes out with the first of them, not after.
+    assert bot.texts == ["card 0", "news", "card 1"]
+
+
+async def test_running_reaches_the_rate_and_never_exceeds_it(env: Env) -> None:
+    people = await many_people(env, 150)
+    await enqueue_all(
+        env, [(person_id, f"digest {i}", "digest") for i, (person_id, _) in enumerate(people)]
+    )
+    bot = RecordingBot(time.monotonic, latency=0.05)
+    sender = OutboxSender(cast(Bot, bot), env.db, render)
+    task = asyncio.create_task(sender.run())
+    try:
+        await until(lambda: len(bot.calls) >= 150)
+    finally:
+        await asyncio.wait_for(sender.stop(), 5)
+        await asyncio.wait_for(task, 5)
+    times = [t for t, _, _ in bot.calls]
+    assert len(times) == 150
+    assert busiest_second(times) <= 30
+    # Three claims of 50, with no pause between them: 150 calls take five windows; a pass
+    # at a time (claim, send, record, then claim again) took well over six.
+    assert times[-1] - times[0] < 149 / 30 * 1.01 + 0.5, times[-1] - times[0]
