@@ -19,7 +19,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Final
 
@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
 from models import utcnow
-from services import cards, digest, reminders
+from services import cards, digest, outbox, reminders
 from services.calendar import WorkCalendar
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,10 @@ MISFIRE_GRACE_SECONDS: Final = 50
 # How long a stop waits for a tick in progress (its transaction is short).
 STOP_GRACE_SECONDS: Final = 10.0
 DEFAULT_CARD_RETENTION_DAYS: Final = 90
+DEFAULT_OUTBOX_RETENTION_DAYS: Final = 30
+# Batches of sent and failed outbox rows deleted per tick at most, each its own transaction:
+# 10,000 rows a minute works off the backlog of a first start within hours, never in one go.
+OUTBOX_PRUNE_BATCHES: Final = 5
 
 # Running schedulers by name: what a job's plain argument refers to.
 _running: dict[str, ScheduledWork] = {}
@@ -110,6 +114,7 @@ async def prune_records(
     now: datetime,
     *,
     card_retention_days: int = DEFAULT_CARD_RETENTION_DAYS,
+    outbox_retention_days: int = DEFAULT_OUTBOX_RETENTION_DAYS,
 ) -> int:
     """One bounded batch of retention, in its own short transaction; return the rows deleted.
 
@@ -117,7 +122,26 @@ async def prune_records(
     upgrade) is worked off without one long write lock.
     """
     async with sessionmaker.begin() as session:
-        return await cards.prune_cards(session, now=now, retention_days=card_retention_days)
+        deleted = await cards.prune_cards(session, now=now, retention_days=card_retention_days)
+    return deleted + await prune_outbox(sessionmaker, now, retention_days=outbox_retention_days)
+
+
+async def prune_outbox(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    now: datetime,
+    *,
+    retention_days: int = DEFAULT_OUTBOX_RETENTION_DAYS,
+) -> int:
+    """Sent and failed outbox rows older than the retention, a few short batches at most."""
+    before = now - timedelta(days=retention_days)
+    deleted = 0
+    for _ in range(OUTBOX_PRUNE_BATCHES):
+        async with sessionmaker.begin() as session:
+            batch = await outbox.prune(session, before=before, limit=outbox.PRUNE_BATCH)
+        deleted += batch
+        if batch < outbox.PRUNE_BATCH:
+            break
+    return deleted
 
 
 async def tick(name: str) -> None:
@@ -139,6 +163,7 @@ class ScheduledWork:
         name: str = "default",
         now: Callable[[], datetime] = utcnow,
         card_retention_days: int = DEFAULT_CARD_RETENTION_DAYS,
+        outbox_retention_days: int = DEFAULT_OUTBOX_RETENTION_DAYS,
     ) -> None:
         """`wake` tells the outbox sender that messages were queued; `now` is for tests."""
         self.schedule = schedule
@@ -147,6 +172,7 @@ class ScheduledWork:
         self._name = name
         self._now = now
         self._card_retention_days = card_retention_days
+        self._outbox_retention_days = outbox_retention_days
         self._scheduler: AsyncIOScheduler | None = None
         self._ticking: asyncio.Task[None] | None = None
 
@@ -163,6 +189,7 @@ class ScheduledWork:
             sessionmaker,
             wake=wake,
             card_retention_days=settings.card_retention_days,
+            outbox_retention_days=settings.outbox_retention_days,
         )
 
     @property
@@ -220,7 +247,10 @@ class ScheduledWork:
             now = self._now()
             report = await run_passes(self._sessionmaker, self.schedule, now)
             await prune_records(
-                self._sessionmaker, now, card_retention_days=self._card_retention_days
+                self._sessionmaker,
+                now,
+                card_retention_days=self._card_retention_days,
+                outbox_retention_days=self._outbox_retention_days,
             )
         except IntegrityError:
             # Another replica recorded the same pass first; its messages are queued.

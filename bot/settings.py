@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
     # Card records older than this are forgotten (their messages are no longer refreshed).
     card_retention_days: int = Field(default=90, ge=1)
+    # Sent and failed outbox rows older than this are deleted (pending and held ones never).
+    outbox_retention_days: int = Field(default=30, ge=1)
     log_level: str = "INFO"
     # Version of the personal-data consent text; stored with every acceptance.
     consent_version: str = "2024-1"

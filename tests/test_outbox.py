@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -401,3 +402,26 @@ async def test_prune_deletes_only_old_sent_and_failed_rows_in_batches(
         "recent pending",
         "recent held",
     }
+
+
+async def test_the_scheduler_prunes_the_outbox_in_short_transactions(
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.scheduler import prune_records
+
+    person_id = await make_person(sessionmaker, telegram_id=5302)
+    async with sessionmaker.begin() as session:
+        await outbox.enqueue_many(
+            session, [item(f"old {i}", person_id) for i in range(5)], now=NOW - timedelta(days=31)
+        )
+        await outbox.enqueue(session, item("recent", person_id), now=NOW - timedelta(days=29))
+        for message in (await session.scalars(select(OutboxMessage))).all():
+            await outbox.mark_sent(session, message.id, telegram_message_id=1, now=NOW)
+    monkeypatch.setattr(outbox, "PRUNE_BATCH", 2)
+    with count_statements(engine) as statements:
+        assert await prune_records(sessionmaker, NOW, outbox_retention_days=30) == 5
+    deletes = [s for s in statements if s.lstrip().upper().startswith("DELETE FROM OUTBOX")]
+    assert len(deletes) == 3  # 2 + 2 + 1, each in a transaction of its own
+    assert set(await states(sessionmaker)) == {"recent"}
