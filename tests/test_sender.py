@@ -560,9 +560,9 @@ def test_pacer_meets_the_rate_and_never_exceeds_it() -> None:
         pacer.take()
         starts.append(clock[0])
     assert busiest_second(starts) == 30
-    # Reached: 300 calls take ten windows, no more (the window's slack costs 1 %).
+    # Reached: 300 calls take ten windows, no more (the window's slack costs 3 %).
     assert starts[-1] - starts[0] == pytest.approx(299 * pacer.window / 30)
-    assert pacer.window <= 1.011
+    assert pacer.window <= 1.031
 
 
 def test_pacer_makes_up_lost_time_within_the_window() -> None:
@@ -665,4 +665,4 @@ async def test_running_reaches_the_rate_and_never_exceeds_it(env: Env) -> None:
     assert busiest_second(times) <= 30
     # Three claims of 50, with no pause between them: 150 calls take five windows; a pass
     # at a time (claim, send, record, then claim again) took well over six.
-    assert times[-1] - times[0] < 149 / 30 * 1.01 + 0.5, times[-1] - times[0]
+    assert times[-1] - times[0] < 149 / 30 * 1.03 + 0.5, times[-1] - times[0]
