@@ -361,7 +361,12 @@ def digest_lines(results: Results) -> list[Line]:
         ),
         Line(
             "card edit pressed during the digest waited (prompt edited in)",
-            "—" if run.card_wait is None else f"{run.card_wait:.2f} s ({ms(run.prompt_wait)} ms)",
+            run.missing
+            or (
+                "—"
+                if run.card_wait is None
+                else f"{run.card_wait:.2f} s ({ms(run.prompt_wait)} ms)"
+            ),
             target="≤ 1 s",
             verdict=at_most(run.card_wait, 1.0),
         ),

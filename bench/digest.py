@@ -34,6 +34,8 @@ class DigestRun:
     too_many: int = 0
     card_wait: float | None = None
     prompt_wait: float | None = None
+    # Why the decision during the digest has no figure (a step that never came).
+    missing: str | None = None
     rss_peak_mb: float = 0.0
     tracebacks: int = 0
     error: str | None = None
@@ -85,8 +87,11 @@ async def measure(directors: int, database_url: str | None = None) -> DigestRun:
                 deadline = time.perf_counter() + 30
                 while len(delivered) < max(1, len(chats) // 6) and time.perf_counter() < deadline:
                     await asyncio.sleep(0.05)
-                with contextlib.suppress(TimeoutError):
+                try:
                     await _decide(fake, interactive, run)
+                except TimeoutError:
+                    refused = fake.too_many_by_chat[interactive.user.id]
+                    run.missing = f"{run.missing} within 60 s ({refused} × 429 into that chat)"
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(all_in.wait(), max(3 * run.bound, 30))
                 run.delivered = len(delivered)
@@ -115,11 +120,15 @@ async def _decide(fake: BenchTelegram, director: seed.Director, run: DigestRun) 
     fake.press(
         user, card_id, CardCb(act="ok", n=number, s=status_code(Status.NEW)).pack(), strict=False
     )
+    run.missing = "no comment prompt"
     call = await asyncio.wait_for(prompt_sent, 60)
     prompt_id = int(call.result["message_id"])
     edited = fake.next_edit(user.id, prompt_id)
     card_edited = fake.next_edit(user.id, card_id)
     pressed = time.perf_counter()
     fake.press(user, prompt_id, DecideCb(act="skip").pack(), strict=False)
+    run.missing = "no prompt edit"
     run.prompt_wait = await asyncio.wait_for(edited, 60) - pressed
+    run.missing = "no card edit"
     run.card_wait = await asyncio.wait_for(card_edited, 60) - pressed
+    run.missing = None

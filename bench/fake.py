@@ -46,6 +46,7 @@ class BenchTelegram(FakeTelegram):
         self.rtt = rtt
         self.limits = limits
         self.too_many = 0
+        self.too_many_by_chat: collections.Counter[int] = collections.Counter()
         self.call_count = 0
         self._window: collections.deque[float] = collections.deque()
         self._last_send: dict[int, float] = {}
@@ -93,6 +94,7 @@ class BenchTelegram(FakeTelegram):
                 self._last_send[chat] = now
             return None
         self.too_many += 1
+        self.too_many_by_chat[chat] += 1
         error = ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
         return web.json_response(error.to_response(), status=429)
 
