@@ -94,7 +94,9 @@ def build_dispatcher(
     # Outer middlewares run in this order for every update.
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(
-        UnitOfWorkMiddleware(sessionmaker, dispatcher.fsm, after_commit)
+        UnitOfWorkMiddleware(
+            sessionmaker, dispatcher.fsm, after_commit, concurrency=settings.update_concurrency
+        )
     )
     dispatcher.update.outer_middleware(ConsentMiddleware(settings.consent_version))
     dispatcher.update.outer_middleware(PersonMiddleware())

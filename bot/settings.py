@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     card_retention_days: int = Field(default=90, ge=1)
     # Sent and failed outbox rows older than this are deleted (pending and held ones never).
     outbox_retention_days: int = Field(default=30, ge=1)
+    # Updates handled at once. More only queue up on one event loop (and crowd out the outbox
+    # sender); fewer would leave the loop idle while answers travel.
+    update_concurrency: int = Field(default=16, ge=1, le=1000)
     log_level: str = "INFO"
     # Version of the personal-data consent text; stored with every acceptance.
     consent_version: str = "2024-1"

@@ -69,10 +69,15 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         sessionmaker: async_sessionmaker[AsyncSession],
         fsm: FSMContextMiddleware,
         after_commit: Callable[[], None] | None = None,
+        concurrency: int = 16,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.fsm = fsm
         self.after_commit = after_commit
+        # Bounded concurrency: polling and webhooks start a task per update, as many as arrive;
+        # only `concurrency` of them run at once, so the outbox sender is never starved. Taken
+        # inside the chat's lock, so that one chat's queue of updates holds no slot.
+        self.slots = asyncio.Semaphore(concurrency)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         bot = data["bot"]
@@ -83,7 +88,7 @@ class UnitOfWorkMiddleware(BaseMiddleware):
             if context is not None
             else contextlib.nullcontext()
         )
-        async with lock, self.sessionmaker() as session:
+        async with lock, self.slots, self.sessionmaker() as session:
             data["session"] = session
             token = current_session.set(session)
             try:

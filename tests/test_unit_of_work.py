@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from aiogram.types import Update
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -187,3 +188,34 @@ async def test_statements_per_hot_update(harness: Harness, path: str) -> None:
                 await h.feed(h.fake.send_text(DIRECTOR, "Проверено"))
         assert await status(h) is Status.APPROVED
     assert statements.count == HOT_PATH_STATEMENTS[path]
+
+
+async def test_update_handling_is_bounded(harness: Harness) -> None:
+    """At most UPDATE_CONCURRENCY updates run at once; the rest wait (the sender keeps its share)."""
+    from bot.app import build_dispatcher
+    from tests.dispatcher import make_settings
+    from tests.fakeapi import User
+
+    h = harness
+    settings = make_settings(h.fake.base_url, update_concurrency=2)
+    dispatcher, _ = build_dispatcher(settings, h.db)
+    h.fake.delay("sendMessage", 0.3)
+    peak = 0
+
+    def note(method: str) -> None:
+        nonlocal peak
+        if method == "sendMessage":
+            started = h.fake.started.count("sendMessage")
+            peak = max(peak, started - len(h.fake.calls_of("sendMessage")))
+
+    h.fake.on_call.append(note)
+    users = [User(id=7100 + n, first_name="Гость") for n in range(6)]
+    updates = [h.fake.send_command(user, "/start") for user in users]
+    await asyncio.gather(
+        *(
+            dispatcher.feed_update(h.bot, Update.model_validate(u, context={"bot": h.bot}))
+            for u in updates
+        )
+    )
+    assert len(h.fake.calls_of("sendMessage", ok=True)) == 6
+    assert peak == 2
