@@ -191,7 +191,7 @@ async def test_statements_per_hot_update(harness: Harness, path: str) -> None:
 
 
 async def test_update_handling_is_bounded(harness: Harness) -> None:
-    """At most UPDATE_CONCURRENCY updates run at once; the rest wait (the sender keeps its share)."""
+    """At most UPDATE_CONCURRENCY updates run at once; the rest wait their turn."""
     from bot.app import build_dispatcher
     from tests.dispatcher import make_settings
     from tests.fakeapi import User
