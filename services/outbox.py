@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, TypeVar, cast
 
-from sqlalchemy import CursorResult, Table, case, delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import CursorResult, Table, case, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import OutboxChannel, OutboxMessage, OutboxPriority, OutboxState, Person, utcnow
@@ -120,20 +120,20 @@ async def enqueue_many(
 
 
 def _insert_skipping_existing(session: AsyncSession) -> Any:
-    name = session.get_bind().dialect.name
-    if name not in _INSERT_NEW:
-        # ON CONFLICT DO NOTHING ... RETURNING is spelled the same by both databases the bot
-        # supports (SQLite 3.35+, PostgreSQL 9.5+), but each has its own construct.
-        statement: sqlite.Insert | postgresql.Insert = (
-            sqlite.insert(_TABLE) if name == "sqlite" else postgresql.insert(_TABLE)
-        )
-        _INSERT_NEW[name] = statement.on_conflict_do_nothing(
-            index_elements=[_TABLE.c.key]
-        ).returning(_TABLE.c.key)
-    return _INSERT_NEW[name]
+    if session.get_bind().dialect.name == "sqlite":
+        return _INSERT_NEW_SQLITE
+    return _INSERT_NEW_POSTGRESQL
 
 
-_INSERT_NEW: dict[str, Any] = {}
+# SQLite: INSERT OR IGNORE skips a row whose key exists (it would also skip a NOT NULL or CHECK
+# violation, which rows built above cannot have). Unlike the dialect's ON CONFLICT construct it
+# is cacheable: SQLAlchemy compiles it once, not on every decision.
+_INSERT_NEW_SQLITE = insert(_TABLE).prefix_with("OR IGNORE").returning(_TABLE.c.key)
+_INSERT_NEW_POSTGRESQL = (
+    postgresql.insert(_TABLE)
+    .on_conflict_do_nothing(index_elements=[_TABLE.c.key])
+    .returning(_TABLE.c.key)
+)
 
 
 async def _rows(
