@@ -219,3 +219,25 @@ async def test_update_handling_is_bounded(harness: Harness) -> None:
     )
     assert len(h.fake.calls_of("sendMessage", ok=True)) == 6
     assert peak == 2
+
+
+async def test_the_sender_makes_no_bot_api_call_inside_a_transaction(harness: Harness) -> None:
+    from bot.sender import OutboxSender
+    from handlers.outbox_render import OutboxRenderer
+    from tests.dispatcher import make_settings
+    from tests.fakeapi import User
+    from tests.test_handlers_decide import TEACHER
+
+    h = harness
+    card = await setup(h)
+    h.fake.register_user(User(id=TEACHER.id, first_name=TEACHER.first_name))
+    await press(h, card, "Одобрить")
+    prompt = h.fake.last_message(DIRECTOR.id)
+    assert prompt is not None
+    await press(h, prompt, "Без комментария")
+    sender = OutboxSender(h.bot, h.db, OutboxRenderer(make_settings(h.fake.base_url)))
+    with OpenTransactions(engine_of(h)).watching(h) as watch:
+        sent = await sender.drain_once()
+    assert sent >= 1
+    assert [method for method, _ in watch.seen]
+    assert [sample for sample in watch.seen if sample[1]] == []
