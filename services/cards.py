@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Final
 
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import bindparam, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -95,17 +95,28 @@ async def load_card(
     )
 
 
+# Who made a change and on whose behalf, by name. The aliases and statements are built once: an
+# `aliased()` made per call costs more than the query (new column proxies, a new cache key),
+# and these run for every card refreshed and every notification sent.
+_ACTOR = aliased(Person)
+_PRINCIPAL = aliased(Person)
+_CHANGES = (
+    select(HistoryEntry, _ACTOR.full_name, _PRINCIPAL.full_name)
+    .outerjoin(_ACTOR, _ACTOR.id == HistoryEntry.actor_id)
+    .outerjoin(_PRINCIPAL, _PRINCIPAL.id == HistoryEntry.on_behalf_of_id)
+)
+_CHANGE_BY_ID = _CHANGES.where(HistoryEntry.id == bindparam("history_id"))
+_CHANGES_OF = _CHANGES.where(HistoryEntry.application_id == bindparam("application_id")).order_by(
+    HistoryEntry.id
+)
+_STATUS_CHANGES_OF = _CHANGES.where(
+    HistoryEntry.application_id == bindparam("application_id"),
+    HistoryEntry.action == HistoryAction.STATUS,
+).order_by(HistoryEntry.id)
+
+
 async def load_change(session: AsyncSession, history_id: int) -> Change | None:
-    actor = aliased(Person)
-    principal = aliased(Person)
-    row = (
-        await session.execute(
-            select(HistoryEntry, actor.full_name, principal.full_name)
-            .outerjoin(actor, actor.id == HistoryEntry.actor_id)
-            .outerjoin(principal, principal.id == HistoryEntry.on_behalf_of_id)
-            .where(HistoryEntry.id == history_id)
-        )
-    ).first()
+    row = (await session.execute(_CHANGE_BY_ID, {"history_id": history_id})).first()
     if row is None:
         return None
     return Change(row[0], row[1], row[2])
@@ -114,18 +125,9 @@ async def load_change(session: AsyncSession, history_id: int) -> Change | None:
 async def _changes(
     session: AsyncSession, application_id: int, *, only_status: bool
 ) -> list[Change]:
-    actor = aliased(Person)
-    principal = aliased(Person)
-    query = (
-        select(HistoryEntry, actor.full_name, principal.full_name)
-        .outerjoin(actor, actor.id == HistoryEntry.actor_id)
-        .outerjoin(principal, principal.id == HistoryEntry.on_behalf_of_id)
-        .where(HistoryEntry.application_id == application_id)
-        .order_by(HistoryEntry.id)
-    )
-    if only_status:
-        query = query.where(HistoryEntry.action == HistoryAction.STATUS)
-    return [Change(entry, name, behalf) for entry, name, behalf in await session.execute(query)]
+    query = _STATUS_CHANGES_OF if only_status else _CHANGES_OF
+    rows = await session.execute(query, {"application_id": application_id})
+    return [Change(entry, name, behalf) for entry, name, behalf in rows]
 
 
 async def remember_card(
