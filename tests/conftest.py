@@ -14,8 +14,11 @@ from bot.db import create_engine, create_sessionmaker
 from models import Base
 
 PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SAMPLES = Path(os.environ.get("DPO_SAMPLES", SHARED / "samples"))
+# The sample region ships inside the package (bot/samples): a clone of the repository alone
+# passes the tests.
+SAMPLES = Path(
+    os.environ.get("DPO_SAMPLES", Path(__file__).resolve().parents[1] / "bot" / "samples")
+)
 FIXTURES = Path(__file__).parent / "fixtures"
 
 _pg_state: dict[str, str | None] = {}

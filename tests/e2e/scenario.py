@@ -1,4 +1,4 @@
-"""The sample region of ../shared/samples, loaded into the bot's database, and its people.
+"""The sample region of bot/samples, loaded into the bot's database, and its people.
 
 Telegram ids follow the person codes: P-1001 (director of school 12, also a listener) is 1001,
 P-1002 and P-1003 are her teachers, P-2001 directs another school.
