@@ -54,14 +54,16 @@ class UnitOfWorkMiddleware(BaseMiddleware):
     1. Reads: under the chat's isolation lock, its conversation state, consent and person are
        read in one read-only transaction (on SQLite: no write lock), then that transaction ends.
     2. The handler: its database work is one short transaction, begun on its first statement
-       (on SQLite: BEGIN IMMEDIATE, unless the handler is flagged ``read_only``). When the
+       (on SQLite: BEGIN IMMEDIATE, unless the handler is flagged ``read_only``: it only
+       reads until its first Bot API call; what it writes after that call is a transaction of
+       its own, begun IMMEDIATE as usual). When the
        handler calls the Bot API, `bot.telegram.CommitBeforeCall` commits first, so the call
        never runs inside a transaction and what the user is told is what was committed; a
        conversation state set or cleared with a change commits with it. What remains when the
        handler returns is committed here; an error rolls back only the uncommitted rest.
 
-    The state is read once: the storage reads through this session, whose identity map keeps
-    the record for the rest of the update.
+    The state is read once: the storage reads through this session and keeps the record (or
+    its absence) in `session.info` for the rest of the update.
     """
 
     def __init__(
