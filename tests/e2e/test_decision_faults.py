@@ -7,6 +7,7 @@ confirmation edit (the edit itself takes effect), and the process is killed righ
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -42,18 +43,29 @@ def told(fake: FakeTelegram) -> list[str]:
     ]
 
 
-async def test_lost_confirmation_answer_then_kill_keeps_the_decision_once(
-    bot: BotProcess, fake: FakeTelegram, db: async_sessionmaker[AsyncSession]
-) -> None:
+async def prompt_for(
+    bot: BotProcess,
+    fake: FakeTelegram,
+    db: async_sessionmaker[AsyncSession],
+    button: str,
+    prompt_word: str,
+) -> dict[str, Any]:
+    """The sample region, the bot started, teacher and director linked, `button` pressed on
+    the card of 43113: the comment prompt it opened."""
     codes = await load_samples(db)
     await bot.start()
     await link(fake, IVANOVA, codes[IVANOVA.id])
     await link(fake, DIRECTOR, codes[DIRECTOR.id])
     card = (await cards_of(fake, DIRECTOR.id, 3))[43113]
-
     mark = fake.mark()
-    fake.press_button(DIRECTOR, card, "Одобрить")
-    prompt = await fake.wait_for_message(DIRECTOR.id, "одобряете", since=mark)
+    fake.press_button(DIRECTOR, card, button)
+    return await fake.wait_for_message(DIRECTOR.id, prompt_word, since=mark)
+
+
+async def test_lost_confirmation_answer_then_kill_keeps_the_decision_once(
+    bot: BotProcess, fake: FakeTelegram, db: async_sessionmaker[AsyncSession]
+) -> None:
+    prompt = await prompt_for(bot, fake, db, "Одобрить", "одобряете")
 
     fake.drop_answer_next("editMessageText")
     mark = fake.mark()
@@ -91,15 +103,7 @@ async def test_lost_confirmation_answer_then_kill_keeps_the_decision_once(
 async def test_lost_answer_to_a_comment_confirmation_keeps_decision_and_comment(
     bot: BotProcess, fake: FakeTelegram, db: async_sessionmaker[AsyncSession]
 ) -> None:
-    codes = await load_samples(db)
-    await bot.start()
-    await link(fake, IVANOVA, codes[IVANOVA.id])
-    await link(fake, DIRECTOR, codes[DIRECTOR.id])
-    card = (await cards_of(fake, DIRECTOR.id, 3))[43113]
-
-    mark = fake.mark()
-    fake.press_button(DIRECTOR, card, "Отменить")
-    prompt = await fake.wait_for_message(DIRECTOR.id, "отменяете", since=mark)
+    prompt = await prompt_for(bot, fake, db, "Отменить", "отменяете")
     fake.drop_answer_next("editMessageText")
     mark = fake.mark()
     fake.send_text(DIRECTOR, "Курс уже пройден в другой организации")
