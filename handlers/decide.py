@@ -7,10 +7,8 @@ when the decision is applied (compare-and-set on the status seen).
 
 from __future__ import annotations
 
-import logging
-
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, TelegramServerError
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,7 +38,6 @@ from services.workflow import (
     WorkflowError,
 )
 
-log = logging.getLogger(__name__)
 router = Router(name=__name__)
 
 TARGETS = {"ok": Status.APPROVED, "no": Status.CANCELLED}
@@ -270,14 +267,10 @@ async def apply(
 
 
 async def _replace_prompt(bot: Bot, chat_id: int, message_id: int, text: str) -> None:
-    # The decision and the end of the prompt are committed before this call (see
-    # `handlers.middlewares.UnitOfWorkMiddleware`). A lost answer (the edit may well have
-    # happened) is no failure of the decision: the card is refreshed through the outbox.
+    # The decision and the end of the prompt are committed before this call; a lost answer is
+    # no failure of the decision (see `handlers.errors.on_error`), and the card itself is
+    # refreshed through the outbox.
     try:
         await bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id)
     except TelegramBadRequest:
         await bot.send_message(chat_id, text)
-    except (TelegramNetworkError, TelegramServerError) as error:
-        log.warning(
-            "chat %s: the confirmation edit got no answer (%s)", chat_id, error.__class__.__name__
-        )
