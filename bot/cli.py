@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import csv
 import logging
+import signal
 import sys
+import traceback
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +18,61 @@ import click
 from bot.settings import Settings, SettingsError, load_settings
 
 T = TypeVar("T")
+log = logging.getLogger("dpo_bot")
+
+
+class StopRequested(BaseException):
+    """SIGTERM or SIGINT arrived before the bot had started: stop, cleanly, with status 0."""
+
+
+def _stop_requested(signum: int, frame: object) -> None:
+    raise StopRequested(signum)
+
+
+class SafeFormatter(logging.Formatter):
+    """Tracebacks name files, lines and exception classes, not exception messages.
+
+    An exception's message can carry row values (names, phones); below DEBUG only the shape of
+    the failure is logged. With LOG_LEVEL=DEBUG (or --log-level DEBUG) tracebacks are full.
+    """
+
+    def __init__(self, fmt: str, *, full: bool) -> None:
+        super().__init__(fmt)
+        self.full = full
+
+    def formatException(self, ei: Any) -> str:
+        if self.full:
+            return super().formatException(ei)
+        chain: list[BaseException] = []
+        exc: BaseException | None = ei[1]
+        while exc is not None and all(exc is not seen for seen in chain):
+            chain.append(exc)
+            exc = exc.__cause__ or exc.__context__
+        lines = ["Traceback (values hidden; LOG_LEVEL=DEBUG shows them):\n"]
+        for exc in reversed(chain):  # the first cause first, as Python prints them
+            lines += traceback.format_list(traceback.extract_tb(exc.__traceback__))
+            lines.append(f"{type(exc).__module__}.{type(exc).__qualname__}\n")
+        return "".join(lines).rstrip("\n")
+
+
+class _Commands(click.Group):
+    """Every command: a failure the operator can fix is one line, anything else its class."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from bot import failures
+
+        try:
+            return super().invoke(ctx)
+        except StopRequested:
+            click.echo("stopped before start-up finished", err=True)
+            ctx.exit(0)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            log.debug("failure", exc_info=exc)
+            settings = ctx.meta.get("dpo_bot.settings")
+            message = failures.describe(exc, settings) if settings is not None else None
+            raise click.ClickException(message or failures.unexpected(exc)) from None
 
 
 def _settings() -> Settings:
@@ -25,6 +82,7 @@ def _settings() -> Settings:
         settings = load_settings()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
+    click.get_current_context().meta["dpo_bot.settings"] = settings
     # Status changes made by this process (an import) queue outbound webhooks too.
     notifications.enable_status_webhooks(bool(settings.webhook_out_url))
     return settings
@@ -51,18 +109,26 @@ def _prepare_database(settings: Settings) -> None:
     migrations.upgrade(settings.database_url)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="dpo-bot", prog_name="dpo-bot")
 @click.option(
     "--log-level", default=None, help="DEBUG, INFO, WARNING… (default: LOG_LEVEL or INFO)"
 )
 def main(log_level: str | None) -> None:
-    """dpo-bot: заявки на ДПО в Telegram — the operator's commands."""
+    """dpo-bot: teachers' professional-development applications in Telegram.
+
+    The operator's commands. Settings come from the environment and from .env in the current
+    folder (see .env.example); `dpo-bot run --help` lists them.
+    """
     level = (log_level or _settings_level()).upper()
-    logging.basicConfig(
-        level=getattr(logging, level, logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+    numeric = getattr(logging, level, logging.INFO)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        SafeFormatter(
+            "%(asctime)s %(levelname)s %(name)s: %(message)s", full=numeric <= logging.DEBUG
+        )
     )
+    logging.basicConfig(level=numeric, handlers=[handler])
     # Alembic announces every plugin at INFO; the operator needs only our own lines.
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.root.level))
 
@@ -81,14 +147,32 @@ def migrate() -> None:
     click.echo("database is up to date")
 
 
-@main.command()
+def _settings_epilog() -> str:
+    from bot.settings import Settings
+
+    names = ", ".join(name.upper() for name in Settings.model_fields)
+    return f"Settings (environment or .env): {names}."
+
+
+@main.command(epilog=_settings_epilog())
 def run() -> None:
-    """Apply migrations and run the bot (long polling) until SIGTERM or SIGINT."""
+    """Apply migrations and run the bot until SIGTERM or SIGINT.
+
+    Long polling by default. With WEBHOOK_BASE_URL (and WEBHOOK_SECRET) set, webhook mode:
+    Telegram posts updates to WEBHOOK_BASE_URL/telegram/webhook, served on WEB_HOST:WEB_PORT.
+    /healthz is served on WEB_HOST:WEB_PORT in both modes, the HTTP API too when API_TOKEN is set.
+    A stop lets updates in flight finish, then the outbox sender, then exits with status 0.
+    """
+    from aiogram.utils.token import validate_token
+
     from bot.app import run as run_bot
 
+    # Until the bot has started, a stop signal ends start-up cleanly (status 0, not 143).
+    signal.signal(signal.SIGTERM, _stop_requested)
+    signal.signal(signal.SIGINT, _stop_requested)
     settings = _settings()
     try:
-        settings.require_token()
+        validate_token(settings.require_token())
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
     _prepare_database(settings)
@@ -238,7 +322,7 @@ def invite(codes: tuple[str, ...], organization: str | None, out: Path | None) -
     for item in issued:
         link = invite_link(username, item.code)
         expires = item.expires_at.astimezone(settings.tz).strftime("%d.%m.%Y %H:%M")
-        click.echo(f"{item.person_code}\t{item.full_name}\t{link}\t{item.code}\tдо {expires}")
+        click.echo(f"{item.person_code}\t{item.full_name}\t{link}\t{item.code}\tuntil {expires}")
         rows.append([item.person_code, item.full_name, link, item.code, expires])
     if out is not None:
         with out.open("w", encoding="utf-8-sig", newline="") as handle:

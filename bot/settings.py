@@ -111,6 +111,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 "DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
             )
+        if value.startswith("sqlite"):
+            # Without a file every connection opens a new, empty database: the bot would start
+            # and then fail on every update. Refuse it before anything starts.
+            rest = value.split("://", 1)[1].split("?", 1)[0]
+            if rest.lstrip("/") in {"", ":memory:"}:
+                raise ValueError(
+                    "DATABASE_URL names no database file: use e.g. "
+                    "sqlite+aiosqlite:///data/dpo-bot.sqlite3 (relative) or "
+                    "sqlite+aiosqlite:////var/lib/dpo-bot/dpo-bot.sqlite3 (absolute)"
+                )
         return value
 
     @model_validator(mode="after")
@@ -166,5 +176,6 @@ def load_settings(**overrides: object) -> Settings:
         lines = []
         for error in exc.errors():
             field = ".".join(str(part) for part in error["loc"]).upper() or "settings"
-            lines.append(f"{field}: {error['msg']}")
+            message = error["msg"].removeprefix("Value error, ")
+            lines.append(f"{field}: {message}")
         raise SettingsError("invalid settings:\n  " + "\n  ".join(lines)) from exc
