@@ -1,9 +1,10 @@
 """The HTTP API (PRODUCT.md §7.4): aiohttp routes over `services.api`.
 
 Bearer `API_TOKEN` (compared in constant time) on `/api/v1/*`; `/api/openapi.json` and `/healthz`
-are open. Malformed JSON is 400, invalid fields 422 naming the field, a refused transition 409
-with the current status. One database transaction per request; after a change is committed the
-outbox senders are woken. Logs carry numbers and error kinds, never names, phones or bodies.
+are open, and `/healthz` is served even without API_TOKEN (`add_web_routes`, `build_web_app`).
+Malformed JSON is 400, invalid fields 422 naming the field, a refused transition 409 with the
+current status. One database transaction per request; after a change is committed the outbox
+senders are woken. Logs carry numbers and error kinds, never names, phones or bodies.
 """
 
 from __future__ import annotations
@@ -291,6 +292,29 @@ async def healthz(request: web.Request) -> web.StreamResponse:
 # --- assembly ------------------------------------------------------------------------------------
 
 
+def api_enabled(settings: Settings) -> bool:
+    return settings.api_token is not None and bool(settings.api_token.get_secret_value().strip())
+
+
+def add_health_route(app: web.Application, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    """`/healthz` alone: served by `dpo-bot run` in every mode, with or without API_TOKEN."""
+    app[_SESSIONMAKER] = sessionmaker
+    app.router.add_get("/healthz", healthz)
+
+
+def add_web_routes(
+    app: web.Application,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    wake: Wake | None = None,
+) -> None:
+    """The whole API when API_TOKEN is set, otherwise just `/healthz` (for HEALTHCHECK)."""
+    if api_enabled(settings):
+        add_api_routes(app, sessionmaker, settings, wake)
+    else:
+        add_health_route(app, sessionmaker)
+
+
 def add_api_routes(
     app: web.Application,
     sessionmaker: async_sessionmaker[AsyncSession],
@@ -298,13 +322,13 @@ def add_api_routes(
     wake: Wake | None = None,
 ) -> None:
     """Add the API's routes to `app` (a new one, or the bot's webhook app sharing the port)."""
-    if settings.api_token is None or not settings.api_token.get_secret_value().strip():
+    if not api_enabled(settings):
         raise ValueError("API_TOKEN is required for the HTTP API")
-    app[_SESSIONMAKER] = sessionmaker
+    assert settings.api_token is not None
+    add_health_route(app, sessionmaker)
     app[_TOKEN] = settings.api_token.get_secret_value().strip().encode()
     app[_WAKE] = [wake] if wake is not None else []
     router = app.router
-    router.add_get("/healthz", healthz)
     router.add_get("/api/openapi.json", openapi)
     router.add_put("/api/v1/people/{code}", _authorized(put_person))
     router.add_get("/api/v1/applications", _authorized(list_applications))
@@ -321,4 +345,15 @@ def build_api_app(
     """A stand-alone aiohttp application serving the API."""
     app = web.Application(client_max_size=MAX_BODY)
     add_api_routes(app, sessionmaker, settings, wake)
+    return app
+
+
+def build_web_app(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    wake: Wake | None = None,
+) -> web.Application:
+    """The web server beside long polling: the API, or only `/healthz` without API_TOKEN."""
+    app = web.Application(client_max_size=MAX_BODY)
+    add_web_routes(app, sessionmaker, settings, wake)
     return app

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import handlers
 from bot import telegram
-from bot.api import add_api_routes, build_api_app
+from bot.api import add_web_routes, api_enabled, build_web_app
 from bot.db import create_engine, create_sessionmaker
 from bot.fsm_storage import DatabaseStorage
 from bot.scheduler import ScheduledWork
@@ -188,24 +188,44 @@ async def run(settings: Settings) -> None:
         if settings.webhook_base_url:
             await _serve_webhook(runtime, bot, wake_all)
         else:
-            # The HTTP API, when configured, on a server of its own beside long polling.
-            api_runner: web.AppRunner | None = None
-            if settings.api_token:
-                api_runner = web.AppRunner(
-                    build_api_app(runtime.sessionmaker, settings, wake_all), handle_signals=False
+            # A server of its own beside long polling: the HTTP API when configured, otherwise
+            # just /healthz (the image's HEALTHCHECK). Without the API a busy port is not fatal.
+            runner = web.AppRunner(
+                build_web_app(runtime.sessionmaker, settings, wake_all), handle_signals=False
+            )
+            await runner.setup()
+            web_runner: web.AppRunner | None = runner
+            try:
+                await web.TCPSite(runner, settings.web_host, settings.web_port).start()
+            except OSError as exc:
+                await runner.cleanup()
+                web_runner = None
+                if api_enabled(settings):
+                    raise
+                log.warning(
+                    "/healthz not served: %s:%s unavailable (%s)",
+                    settings.web_host,
+                    settings.web_port,
+                    type(exc).__name__,
                 )
-                await api_runner.setup()
-                await web.TCPSite(api_runner, settings.web_host, settings.web_port).start()
-                log.info("HTTP API on %s:%s", settings.web_host, settings.web_port)
+            else:
+                log.info(
+                    "%s on %s:%s",
+                    "HTTP API" if api_enabled(settings) else "/healthz",
+                    settings.web_host,
+                    settings.web_port,
+                )
             try:
                 await bot.delete_webhook(drop_pending_updates=False)
                 await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
             finally:
-                if api_runner is not None:
-                    await api_runner.cleanup()
+                if web_runner is not None:
+                    await web_runner.cleanup()
     finally:
         await runtime.dispatcher.storage.close()
         await runtime.engine.dispose()
+        # Closed here too when start-up failed before polling began (closing twice is harmless).
+        await bot.session.close()
         # Let aiohttp close its connector transports before the loop ends.
         await asyncio.sleep(0.05)
 
@@ -220,8 +240,8 @@ async def _serve_webhook(runtime: Runtime, bot: Bot, wake: Callable[[], None]) -
     # Registered by hand, not with handler.register(): that would close the bot's session when
     # the server stops, before the updates in flight have finished.
     app.router.add_post(WEBHOOK_PATH, handler.handle)
-    if settings.api_token:
-        add_api_routes(app, runtime.sessionmaker, settings, wake)
+    # The API when API_TOKEN is set, /healthz in any case.
+    add_web_routes(app, runtime.sessionmaker, settings, wake)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

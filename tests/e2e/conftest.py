@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -32,12 +33,21 @@ _SCRUB = (
 )
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def bot_env(workdir: Path, database_url: str, api_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k.upper() not in _SCRUB}
     env.update(
         BOT_TOKEN=TOKEN,
         TELEGRAM_API_URL=api_url,
         DATABASE_URL=database_url,
+        # `run` always serves /healthz: a free loopback port, not 0.0.0.0:8080 shared by runs.
+        WEB_HOST="127.0.0.1",
+        WEB_PORT=str(free_port()),
         LOG_LEVEL="INFO",
         PYTHONUNBUFFERED="1",
     )

@@ -114,3 +114,30 @@ async def test_api_and_webhooks_in_the_running_bot(
     async with db() as session:
         app = await session.scalar(select(Application).where(Application.number == 43113))
         assert app is not None and app.status is Status.CANCELLED
+
+
+async def test_healthz_in_polling_mode_without_api_token(bot: BotProcess) -> None:
+    # The image's HEALTHCHECK asks /healthz; long polling without API_TOKEN still serves it.
+    port = free_port()
+    bot.env.update(WEB_HOST="127.0.0.1", WEB_PORT=str(port))
+    bot.env.pop("API_TOKEN", None)
+    await bot.start()
+    base = f"http://127.0.0.1:{port}"
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{base}/healthz") as response:
+            assert response.status == 200, bot.log()
+            assert await response.json() == {"status": "ok", "database": True}
+        async with http.get(f"{base}/api/v1/applications") as response:
+            assert response.status == 404
+    assert "/healthz on 127.0.0.1:" in bot.log()
+
+
+async def test_busy_port_without_api_token_is_not_fatal(bot: BotProcess) -> None:
+    # Only /healthz would be on the port: the bot logs it and polls on.
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        bot.env.update(WEB_HOST="127.0.0.1", WEB_PORT=str(busy.getsockname()[1]))
+        bot.env.pop("API_TOKEN", None)
+        await bot.start()
+        assert "/healthz not served" in bot.log()

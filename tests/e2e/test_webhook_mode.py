@@ -68,6 +68,13 @@ async def test_webhook_mode(
         consent = await fake.wait_for_message(USER.id, "152-ФЗ", since=mark)
         assert consent["reply_markup"]["inline_keyboard"][0][0]["text"] == "Ознакомился"
 
+        # /healthz on the webhook's port even without API_TOKEN; the API itself is off.
+        async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+            assert response.status == 200
+            assert await response.json() == {"status": "ok", "database": True}
+        async with http.get(f"http://127.0.0.1:{port}/api/v1/applications") as response:
+            assert response.status == 404
+
     code = await bot.stop()
     assert code == 0, bot.log()
     async with db() as session:
