@@ -112,7 +112,7 @@ def build_dispatcher(
 
 
 def build_runtime(settings: Settings, bot: Bot) -> Runtime:
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
     sessionmaker = create_sessionmaker(engine)
     sender = OutboxSender(bot, sessionmaker, OutboxRenderer(settings))
     dispatcher, in_flight = build_dispatcher(settings, sessionmaker, sender.wake)

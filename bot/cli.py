@@ -239,7 +239,7 @@ def import_(files: tuple[Path, ...], dry_run: bool) -> None:
         return True
 
     async def go() -> bool:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
         sessionmaker = create_sessionmaker(engine)
         results = []
         try:
@@ -275,7 +275,7 @@ def export(file: Path) -> None:
     _prepare_database(settings)
 
     async def go() -> int:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
         try:
             async with create_sessionmaker(engine)() as session:
                 return await export_applications(session, file)
@@ -302,7 +302,7 @@ def invite(codes: tuple[str, ...], organization: str | None, out: Path | None) -
     username = _run_async(lambda: _bot_username(settings))
 
     async def go() -> list[Any]:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
         try:
             async with create_sessionmaker(engine).begin() as session:
                 return await create_invitations(
@@ -373,7 +373,7 @@ def digest(force: bool) -> None:
         raise click.ClickException(str(exc)) from exc
 
     async def go() -> PassesReport:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
         try:
             return await run_passes(
                 create_sessionmaker(engine), schedule, remind=False, anytime=True, force=force
@@ -399,7 +399,7 @@ def remind() -> None:
         raise click.ClickException(str(exc)) from exc
 
     async def go() -> PassesReport:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
         try:
             return await run_passes(
                 create_sessionmaker(engine), schedule, digests=False, anytime=True

@@ -40,11 +40,19 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+# Connections one process keeps to PostgreSQL at most (DATABASE_POOL_SIZE): updates, the
+# sender, the scheduler and the API share them; a stock server allows 100 in all.
+DEFAULT_POOL_SIZE = 10
+
+
+def create_engine(url: str, *, pool_size: int | None = None, **kwargs: Any) -> AsyncEngine:
     # SQL errors would otherwise carry row values (names, phones) into logs.
     kwargs.setdefault("hide_parameters", True)
     if not is_sqlite(url):
         kwargs.setdefault("pool_pre_ping", True)
+        # A hard bound: no overflow beyond the pool, a waiter gets the next free connection.
+        kwargs.setdefault("pool_size", pool_size or DEFAULT_POOL_SIZE)
+        kwargs.setdefault("max_overflow", 0)
         # asyncpg keeps statements prepared, and PostgreSQL may then settle on a generic plan
         # made while a table was nearly empty (right after a first import): lookups that
         # should take microseconds took seconds. Plan each execution for its real arguments.

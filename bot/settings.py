@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     bot_username: str | None = None
     telegram_api_url: str = "https://api.telegram.org"
     database_url: str = "sqlite+aiosqlite:///data/dpo-bot.sqlite3"
+    # The most connections one process opens to PostgreSQL (ignored on SQLite).
+    database_pool_size: int = Field(default=10, ge=1, le=200)
     redis_url: str | None = None
     timezone: str = "Asia/Yekaterinburg"
     digest_time: str = "09:00"

@@ -14,6 +14,8 @@ from bot.db import create_engine, create_sessionmaker
 from models import Base
 
 PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+# Connections one test engine may open to PostgreSQL (the server is shared with other runs).
+TEST_POOL_SIZE = 4
 # The sample region ships inside the package (bot/samples): a clone of the repository alone
 # passes the tests.
 SAMPLES = Path(
@@ -88,7 +90,8 @@ def sqlite_url(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(db_url)
+    # The server is shared: a test needs a few connections, never the default pool.
+    engine = create_engine(db_url, pool_size=TEST_POOL_SIZE)
     async with engine.begin() as connection:
         await connection.run_sync(Base.metadata.create_all)
     yield engine

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
+import pytest
+import sqlalchemy.exc
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Connection
 
 from bot import migrate
-from bot.db import create_engine, create_sessionmaker
+from bot.db import create_engine, create_sessionmaker, is_sqlite
 from models import Base, FsmRecord
 
 
@@ -79,3 +82,35 @@ async def test_migrations_upgrade_downgrade_upgrade_match_the_models(db_url: str
             assert await connection.run_sync(_diff) == []
     finally:
         await engine.dispose()
+
+
+async def test_a_process_opens_at_most_its_pool_of_postgresql_connections(db_url: str) -> None:
+    if is_sqlite(db_url):
+        pytest.skip("SQLite has no connection limit to keep")
+    engine = create_engine(db_url, pool_size=2, pool_timeout=0.5)
+    try:
+        first = await engine.connect()
+        second = await engine.connect()
+        # The third waits for one of the two instead of opening another connection.
+        with pytest.raises(sqlalchemy.exc.TimeoutError):
+            await engine.connect()
+        await first.close()
+        third = await engine.connect()  # the freed one
+        await third.close()
+        await second.close()
+    finally:
+        await engine.dispose()
+
+
+def test_the_pool_size_is_a_setting_used_by_the_bot(tmp_path: Path) -> None:
+    from bot.app import build_runtime
+    from bot.settings import load_settings
+
+    settings = load_settings(
+        database_url="postgresql+asyncpg://dpo@127.0.0.1:5432/test",
+        database_pool_size=3,
+        bot_token="123:abc",
+    )
+    runtime = build_runtime(settings, object())  # type: ignore[arg-type]
+    assert runtime.engine.pool.size() == 3  # type: ignore[attr-defined]
+    assert runtime.engine.pool._max_overflow == 0  # type: ignore[attr-defined]
