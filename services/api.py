@@ -48,7 +48,7 @@ API_ACTOR = Actor.system(Channel.API)
 
 
 class InvalidField(Exception):
-    """Input that is well-formed but contradicts the database (e.g. another school)."""
+    """Input that is well-formed but contradicts the database (e.g. another school) or the path."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
@@ -185,8 +185,11 @@ async def upsert_application(
 
     A new one is recorded in history (channel `api`) and, when `new`, its school's deciders get
     its card. On an existing one a different group or status is applied through the workflow;
-    a transition the table refuses raises the workflow's `TransitionNotAllowed`.
+    a transition the table refuses raises the workflow's `TransitionNotAllowed`. A `number` in
+    the body other than `number` raises `InvalidField` before anything is read or written.
     """
+    if data.number is not None and data.number != number:
+        raise InvalidField("number", f"the body's number differs from the path's ({number})")
     now = now or utcnow()
     org = await _organization(session, data.organization)
     applicant = await _applicant(session, data, org)

@@ -99,6 +99,9 @@ class PersonIn(_In):
 class ApplicationIn(_In):
     """`PUT /api/v1/applications/{number}`: one row of the regional system's applications."""
 
+    # The path names the application; a body may repeat its number (PRODUCT.md §7.4 lists it
+    # among the fields), which must then be the same (`services.api.upsert_application`).
+    number: Number | None = None
     applicant_code: Code
     # Needed when the applicant is not known yet (the person is then created as a listener).
     applicant_name: Name | None = None

@@ -6,14 +6,16 @@ person who typed it in a spreadsheet. Interpreting the cells is the importer's b
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Final
 
 # Repeated values (program titles, group descriptions, school names) are shared between rows
 # instead of being held once per row: a 100,000-row file keeps a fraction of the memory.
@@ -45,13 +47,24 @@ class Sheet:
     rows: Iterator[tuple[int, list[str]]]
     # About how many data rows follow (for a progress bar; may be off by a few).
     size_hint: int
+    # The text encoding of a CSV file (`UTF8` or `CP1251`); None for an XLSX sheet.
+    encoding: str | None = None
 
 
-def read_tables(data: bytes, filename: str) -> Iterator[Sheet]:
-    """The tables of a `.csv` or `.xlsx` file given as bytes; raise `TabularError` if unreadable."""
+UTF8: Final = "utf-8"
+CP1251: Final = "cp1251"
+
+
+def read_tables(data: bytes, filename: str, *, columns: Collection[str] = ()) -> Iterator[Sheet]:
+    """The tables of a `.csv` or `.xlsx` file given as bytes; raise `TabularError` if unreadable.
+
+    A CSV file is read as UTF-8 (with or without a BOM) or, failing that, as Windows-1251 (what a
+    Russian Excel writes for «CSV»), if the result is plausible: its header has one of `columns`
+    (the header cells the caller expects, compared without case) or its text reads as Russian.
+    """
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".csv":
-        yield from _read_csv(data)
+        yield from _read_csv(data, columns)
     elif suffix in {".xlsx", ".xlsm"}:
         yield from _read_xlsx(data)
     elif suffix == ".xls":
@@ -63,24 +76,87 @@ def read_tables(data: bytes, filename: str) -> Iterator[Sheet]:
 # --- CSV -----------------------------------------------------------------------------------------
 
 
-def _encoding_error(data: bytes) -> TabularError:
-    """Where the file stops being UTF-8, and a hint when it looks like Windows-1251."""
-    try:
-        data.decode("utf-8-sig")
-        position = len(data)
-    except UnicodeDecodeError as exc:
-        position = exc.start
+# Bytes decoded at a time when checking that a file is UTF-8: never the whole file as one string.
+_CHECK_CHUNK: Final = 1 << 20
+# Text sampled to judge whether a file decoded as Windows-1251 reads as Russian.
+_SAMPLE: Final = 1 << 16
+# Control characters no spreadsheet writes into a CSV (all but tab, line feed, carriage return);
+# Windows-1251 maps bytes below 0x80 as ASCII does, so the bytes themselves are searched.
+_CONTROL_BYTES: Final = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_RUSSIAN: Final = re.compile("[А-яЁё]")
+_LETTER: Final = re.compile(r"[^\W\d_]")
+
+
+def _utf8_error(data: bytes) -> int | None:
+    """The offset of the first byte that is not UTF-8, or None if the whole file is UTF-8."""
+    view = memoryview(data)
+    pending = b""
+    start = 0  # offset of `pending` in `data`
+    while True:
+        chunk = bytes(view[start + len(pending) : start + len(pending) + _CHECK_CHUNK])
+        final = start + len(pending) + len(chunk) >= len(data)
+        buffer = pending + chunk
+        try:
+            _, consumed = codecs.utf_8_decode(buffer, "strict", final)
+        except UnicodeDecodeError as exc:
+            return start + exc.start
+        if final:
+            return None
+        start += consumed
+        pending = buffer[consumed:]
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.replace("ё", "е").replace("Ё", "Е").lower().split())
+
+
+def _plausible_cp1251(data: bytes, columns: Collection[str]) -> bool:
+    """Whether `data`, not UTF-8, is a text in Windows-1251 rather than bytes of something else.
+
+    Almost any bytes decode as Windows-1251, so the text must also look like one: no control
+    characters, and a header with a column the caller knows or letters mostly Russian (UTF-8 or
+    another encoding read as Windows-1251 gives letters such as «Ђ», «ѓ», «Ѕ» instead).
+    """
+    if b"\x98" in data or _CONTROL_BYTES.search(data):  # 0x98 is not a Windows-1251 character
+        return False
+    sample = data[:_SAMPLE].decode(CP1251)
+    header = next((line for line in sample.splitlines() if line.strip()), "")
+    if columns:
+        known = {_fold(column) for column in columns}
+        cells = re.split("[;,\t]", header)
+        if any(_fold(cell.strip().strip('"')) in known for cell in cells):
+            return True
+    letters = _LETTER.findall(sample)
+    russian = len(_RUSSIAN.findall(sample))
+    other = len(letters) - russian - sum(letter.isascii() for letter in letters)
+    return russian > 0 and russian >= len(letters) / 2 and other <= len(letters) / 100
+
+
+def _encoding_error(data: bytes, position: int) -> TabularError:
+    """The file is neither UTF-8 nor Windows-1251: where it stops being UTF-8, and a hint."""
     hint = ""
-    try:
-        sample = data[:4096].decode("cp1251")
-    except UnicodeDecodeError:
-        sample = ""
-    if any("а" <= ch <= "я" for ch in sample.lower()):
-        hint = " (похоже на Windows-1251)"
+    head = data[:4096]
+    # UTF-16 (Excel's «Unicode text») has a BOM or, without one, the high byte of every other
+    # pair 0x00 (ASCII) or 0x04 (Cyrillic).
+    bom = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if bom or any(
+        2 * (half.count(0) + half.count(4)) > len(half) > 0 for half in (head[::2], head[1::2])
+    ):
+        hint = " (похоже на UTF-16)"
     return TabularError(
-        f"файл не в кодировке UTF-8{hint}: сохраните его как «CSV UTF-8»",
+        f"файл не в кодировке UTF-8 или Windows-1251{hint}: сохраните его как «CSV UTF-8»",
         line=data.count(b"\n", 0, position) + 1,
     )
+
+
+def _csv_encoding(data: bytes, columns: Collection[str]) -> str:
+    """`UTF8` (a BOM allowed) or `CP1251`; raise `TabularError` if the file is neither."""
+    position = _utf8_error(data)
+    if position is None:
+        return UTF8
+    if _plausible_cp1251(data, columns):
+        return CP1251
+    raise _encoding_error(data, position)
 
 
 def _delimiter(header_line: str) -> str:
@@ -90,20 +166,19 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] else ";"
 
 
-def _read_csv(data: bytes) -> Iterator[Sheet]:
+def _read_csv(data: bytes, columns: Collection[str]) -> Iterator[Sheet]:
+    encoding = _csv_encoding(data, columns)
     # Decoded as it is read, never as a whole: a 100 MB file would take several times that as
     # one Python string of Cyrillic text. utf-8-sig drops a BOM and reads plain UTF-8 as well.
-    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
-    try:
-        offset = 0
-        for first_line in stream:
-            offset += 1
-            if first_line.strip():
-                break
-        else:
-            raise TabularError("файл пуст")
-    except UnicodeDecodeError:
-        raise _encoding_error(data) from None
+    codec = "utf-8-sig" if encoding == UTF8 else encoding
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=codec, newline="")
+    offset = 0
+    for first_line in stream:
+        offset += 1
+        if first_line.strip():
+            break
+    else:
+        raise TabularError("файл пуст")
     delimiter = _delimiter(first_line)
     try:
         header = [cell.strip() for cell in next(csv.reader([first_line], delimiter=delimiter))]
@@ -113,12 +188,13 @@ def _read_csv(data: bytes) -> Iterator[Sheet]:
         name=None,
         header=header,
         header_line=offset,
-        rows=_csv_rows(csv.reader(stream, delimiter=delimiter), offset, data),
+        rows=_csv_rows(csv.reader(stream, delimiter=delimiter), offset),
         size_hint=max(data.rstrip(b"\r\n").count(b"\n") + 1 - offset, 0),
+        encoding=encoding,
     )
 
 
-def _csv_rows(reader: Any, offset: int, data: bytes) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(reader: Any, offset: int) -> Iterator[tuple[int, list[str]]]:
     interned: _Interner = {}
     # `line_num` counts physical lines read so far; a quoted cell may span several of them, so
     # a record starts on the line after the end of the previous one.
@@ -128,8 +204,6 @@ def _csv_rows(reader: Any, offset: int, data: bytes) -> Iterator[tuple[int, list
             cells = next(reader)
         except StopIteration:
             return
-        except UnicodeDecodeError:
-            raise _encoding_error(data) from None
         except csv.Error as exc:
             raise TabularError(
                 f"не удалось разобрать CSV: {exc}", line=offset + previous_end + 1

@@ -13,7 +13,7 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.api import build_api_app
+from bot.api import build_api_app, build_web_app
 from bot.db import create_engine, create_sessionmaker
 from bot.settings import Settings
 from models import (
@@ -123,6 +123,25 @@ async def test_healthz_reports_unreachable_database(tmp_path: Path) -> None:
         await engine.dispose()
 
 
+async def test_healthz_is_served_without_api_token(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    # The app `dpo-bot run` serves beside long polling: /healthz (for the image's HEALTHCHECK)
+    # even when API_TOKEN is unset, and nothing of the API itself.
+    for token in (None, SecretStr("  ")):
+        app = build_web_app(sessionmaker, Settings(_env_file=None, api_token=token))
+        async with TestClient(TestServer(app)) as test_client:
+            response = await test_client.get("/healthz")
+            assert response.status == 200
+            assert await response.json() == {"status": "ok", "database": True}
+            for path in ("/api/v1/applications", "/api/openapi.json"):
+                assert (await test_client.get(path, headers=AUTH)).status == 404
+    app = build_web_app(sessionmaker, settings())
+    async with TestClient(TestServer(app)) as test_client:
+        assert (await test_client.get("/healthz")).status == 200
+        assert (await test_client.get("/api/v1/applications", headers=AUTH)).status == 200
+
+
 async def test_malformed_json_is_400(client: TestClient[Any, Any]) -> None:
     for raw in (b"{not json", b"\xff\xfe", b"[1, 2]"):
         response = await client.put(
@@ -202,6 +221,52 @@ async def test_applicant_of_another_school_is_422(
         "/api/v1/applications/2", json=body(organization="Другая школа"), headers=AUTH
     )
     assert (response.status, (await response.json())["field"]) == (422, "organization")
+
+
+async def test_number_in_the_body_must_match_the_path(
+    client: TestClient[Any, Any], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await school_with_director(sessionmaker)
+
+    async def put_with_number(path: int, **overrides: Any) -> dict[str, Any]:
+        response = await client.put(
+            f"/api/v1/applications/{path}", json=body(number=path, **overrides), headers=AUTH
+        )
+        assert response.status == 200, await response.text()
+        result: dict[str, Any] = await response.json()
+        return result
+
+    # The same number as the path: taken as if the body had none.
+    created = await put_with_number(43112)
+    assert (created["created"], created["number"], created["status"]) == (True, 43112, "new")
+    without = await put(client, 43113)
+    ignore = {"number", "created_at", "updated_at"}
+    assert {k: v for k, v in created.items() if k not in ignore} == {
+        k: v for k, v in without.items() if k not in ignore
+    }
+    updated = await put_with_number(43112, group="59/23-ГЗ")
+    assert (updated["created"], updated["group"]) == (False, "59/23-ГЗ")
+
+    async with sessionmaker() as session:
+        before = (await session.execute(select(Application.__table__))).all()
+        history = len((await session.scalars(select(HistoryEntry))).all())
+        outbox = len((await session.scalars(select(OutboxMessage))).all())
+    # Another number: 422 naming `number`, and nothing changes, neither 43112 nor 43114.
+    for path, number in ((43112, 43114), (43114, 43112)):
+        response = await client.put(
+            f"/api/v1/applications/{path}",
+            json=body(number=number, group="Другая группа", status="cancelled"),
+            headers=AUTH,
+        )
+        assert response.status == 422, number
+        answer = await response.json()
+        assert (answer["error"], answer["field"]) == ("invalid", "number")
+        assert [error["field"] for error in answer["errors"]] == ["number"]
+    async with sessionmaker() as session:
+        assert (await session.execute(select(Application.__table__))).all() == before
+        assert len((await session.scalars(select(HistoryEntry))).all()) == history
+        assert len((await session.scalars(select(OutboxMessage))).all()) == outbox
+        assert await session.scalar(select(Application).where(Application.number == 43114)) is None
 
 
 async def test_transitions_and_refusals(

@@ -363,12 +363,10 @@ BAD_FILES: dict[str, set[tuple[int | None, str | None, str | None]]] = {
         (4, "Пройден", "может быть"),
         (5, "Раздел", "методическая"),
     },
-    "people_cp1251.csv": {(1, None, None)},
     "wrong_header.csv": {(1, None, None)},
     "unknown_header.csv": {(1, None, None)},
 }
 MESSAGES = {
-    "people_cp1251.csv": "не в кодировке UTF-8",
     "wrong_header.csv": "не хватает столбцов (заявки): Программа, Группа, Код заявителя",
     "unknown_header.csv": "заголовок не распознан",
 }
@@ -420,6 +418,83 @@ async def test_unreadable_files(
 ) -> None:
     report = await refused(sessionmaker, data, filename)
     assert message in report.errors[0].message
+    assert await count(sessionmaker, Person) == 0
+
+
+# --- encodings -----------------------------------------------------------------------------------
+
+SAMPLE_NAMES = ("people.csv", "applications.csv", "assessment.csv")
+SAMPLE_COUNTS = {
+    "people.csv": ("people", 6),
+    "applications.csv": ("applications", 5),
+    "assessment.csv": ("results", 4),
+}
+NOT_DECODED = "не в кодировке UTF-8 или Windows-1251"
+
+
+def sample_in(name: str, encoding: str) -> bytes:
+    return (SAMPLES / name).read_text(encoding="utf-8-sig").encode(encoding)
+
+
+async def test_a_windows_1251_csv_imports_the_rows_of_the_utf8_one(sessionmaker: Maker) -> None:
+    # What a Russian Excel saves for «CSV (разделители — точки с запятой)».
+    assert (FIXTURES / "people_cp1251.csv").read_bytes() == sample_in("people.csv", "cp1251")
+    for name in SAMPLE_NAMES:
+        report = await run_bytes(sessionmaker, sample_in(name, "cp1251"), name)
+        entity, created = SAMPLE_COUNTS[name]
+        assert getattr(report, entity).created == created, name
+        assert report.encoding == "cp1251"
+        assert report.summary().splitlines()[1] == "  кодировка: Windows-1251"
+    assert (await person(sessionmaker, "P-1001")).full_name == "Смирнова Ольга Викторовна"
+    before = await dump(sessionmaker)
+
+    # The UTF-8 samples find every row already there, equal; their report names no encoding.
+    for name in SAMPLE_NAMES:
+        report = await run(sessionmaker, SAMPLES / name, now=LATER)
+        for counts in (report.people, report.applications, report.groups, report.results):
+            assert counts.created == counts.updated == 0
+        assert getattr(report, SAMPLE_COUNTS[name][0]).unchanged == SAMPLE_COUNTS[name][1]
+        assert report.encoding == "utf-8"
+        assert "1251" not in report.summary() and "кодировка" not in report.summary()
+    assert await dump(sessionmaker) == before
+
+
+async def test_a_refused_windows_1251_file_still_names_its_encoding(sessionmaker: Maker) -> None:
+    data = (FIXTURES / "applications_bad.csv").read_text(encoding="utf-8").encode("cp1251")
+    report = await refused(sessionmaker, data, "applications.csv")
+    assert "кодировка: Windows-1251" in report.summary()
+    assert (4, "Номер заявки", "50002") in {(e.line, e.column, e.value) for e in report.errors}
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "hint"),
+    [
+        (random.Random(1251).randbytes(4096), None, ""),
+        # Letters above 0x7f only, without control bytes: decodes as Windows-1251, reads as nothing.
+        (bytes(random.Random(7).choices(range(0x80, 0x100), k=4096)).replace(b"\x98", b""), 1, ""),
+        (sample_in("people.csv", "utf-16"), 1, "(похоже на UTF-16)"),
+        (sample_in("people.csv", "utf-16-le"), None, "(похоже на UTF-16)"),
+        # A UTF-8 file with one row typed in another program: not read as mojibake.
+        (
+            sample_in("people.csv", "utf-8")
+            + "P-9001;Иванов Иван;Слушатель;МОУ СОШ;Округ;\n".encode("cp1251"),
+            8,
+            "",
+        ),
+    ],
+    ids=["random", "high-bytes", "utf-16", "utf-16-le", "utf-8-with-a-cp1251-row"],
+)
+async def test_a_file_in_no_known_encoding_is_refused(
+    sessionmaker: Maker, data: bytes, line: int | None, hint: str
+) -> None:
+    report = await refused(sessionmaker, data, "people.csv")
+    [error] = report.errors
+    assert NOT_DECODED in error.message and hint in error.message
+    assert "сохраните его как «CSV UTF-8»" in error.message
+    if line is not None:
+        assert error.line == line
+    assert report.encoding is None
+    assert "1251" not in report.summary().split("\n", 1)[1]
     assert await count(sessionmaker, Person) == 0
 
 

@@ -161,6 +161,7 @@ async def import_bytes(
         dry_run=dry_run,
         kinds=parsed.kinds,
         rows=parsed.rows,
+        encoding=parsed.encoding,
         errors=parsed.problems.errors,
         warnings=parsed.problems.warnings,
     )

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Final
 
 from models import Status
 from services.importer.columns import FILE_KIND_LABELS, FileKind
+from services.tabular import CP1251
 
 Progress = Callable[[int, int], None]
+
+# How the report names a CSV file's encoding other than UTF-8 (`services.tabular`).
+ENCODING_LABELS: Final = {CP1251: "Windows-1251"}
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,8 @@ class ImportReport:
     kinds: list[FileKind] = field(default_factory=list)
     # Data rows read (headers and empty rows not counted).
     rows: int = 0
+    # The text encoding of a CSV file ("utf-8" or "cp1251"); None for XLSX or an unread file.
+    encoding: str | None = None
     organizations: Counts = field(default_factory=Counts)
     people: Counts = field(default_factory=Counts)
     programs: Counts = field(default_factory=Counts)
@@ -93,6 +100,8 @@ class ImportReport:
         kinds = ", ".join(FILE_KIND_LABELS[kind] for kind in self.kinds) or "—"
         head = f"{self.file}: {kinds}; строк: {self.rows}"
         lines = [head + (" (пробный прогон, ничего не записано)" if self.dry_run else "")]
+        if self.encoding in ENCODING_LABELS:
+            lines.append(f"  кодировка: {ENCODING_LABELS[self.encoding]}")
         entities = (
             ("организации", self.organizations),
             ("люди", self.people),

@@ -110,6 +110,8 @@ class _Parsed:
     problems: _Problems
     kinds: list[FileKind] = field(default_factory=list)
     rows: int = 0
+    # The text encoding of a CSV file (`services.tabular.UTF8` or `CP1251`); None for XLSX.
+    encoding: str | None = None
     people: list[_PersonRow] = field(default_factory=list)
     applications: list[_ApplicationRow] = field(default_factory=list)
     results: list[_ResultRow] = field(default_factory=list)
@@ -134,6 +136,12 @@ _LIMITS: Final[dict[str, int | None]] = {
     Col.GROUP: _limit(Group.name),
     Col.SECTION: _limit(AssessmentSection.name),
 }
+
+# Every column header of every kind: a CSV file whose header has one is not mistaken for bytes
+# of something else when it is read as Windows-1251.
+_HEADERS: Final = frozenset(
+    column for columns in (*_REQUIRED.values(), *_OPTIONAL.values()) for column in columns
+)
 
 _HOURS_RE = re.compile(r"^(\d{1,5})\s*(?:ч|час|часа|часов)?\.?$")
 _DAY = r"(\d{1,2})\.(\d{1,2})\.(\d{4})"
@@ -346,7 +354,8 @@ def _parse(data: bytes, filename: str, tick: Progress) -> _Parsed:
     codes: dict[str, int] = {}
     results: dict[tuple[str, str], int] = {}
     try:
-        for sheet in read_tables(data, filename):
+        for sheet in read_tables(data, filename, columns=_HEADERS):
+            parsed.encoding = sheet.encoding
             detected = _detect(sheet.header, parsed.problems, sheet.name, sheet.header_line)
             if detected is None:
                 continue
