@@ -1,5 +1,8 @@
 """«Заявки» for directors and deputies: filters with counts, pages, surname search, bulk approval.
 
+/applications and the menu word follow the active role: staff get their queue, listeners their
+own applications (handlers.staff and handlers.teacher draw them).
+
 Pages hold at most 10 entries and never more than Telegram's 4096 characters: a page ends early
 when the next entry would not fit, so a long list is paged, never cut.
 """
@@ -23,17 +26,19 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
-from handlers import texts
+from handlers import staff, teacher, texts
 from handlers.cards import MAX_TEXT, card_keyboard, card_text
 from handlers.decide import refusal
 from handlers.edits import edit_text
+from handlers.filters import Unlinked
 from handlers.keyboards import CardCb
 from handlers.paging import prefix_length, window
 from handlers.roles import NOT_MENU
-from models import Channel, Person, Status, utcnow
+from models import Channel, Person, Role, Status, utcnow
 from services import bulk, cards, listing, workflow
 from services.labels import STATUS_LABELS
 from services.notifications import DECIDER_CARD
+from services.roles import effective_role
 
 router = Router(name=__name__)
 
@@ -164,20 +169,33 @@ async def render_list(
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-@router.message(Command("applications"), Decider())
-@router.message(F.text == texts.BTN_MENU_APPLICATIONS, Decider())
+@router.message(Command("applications"), ~Unlinked())
+@router.message(F.text == texts.BTN_MENU_APPLICATIONS, ~Unlinked())
 async def show_list(
-    message: Message, session: AsyncSession, state: FSMContext, org_ids: list[int]
+    message: Message,
+    session: AsyncSession,
+    state: FSMContext,
+    person: Person,
+    settings: Settings,
 ) -> None:
+    """«Заявки» of the active role: the school's list, the queue of staff, or one's own list."""
+    role = effective_role(person)
+    if role is Role.STAFF:
+        await staff.show_queue(message, session, state)
+        return
+    today = utcnow().astimezone(settings.tz).date()
+    org_ids = await listing.decided_organizations(session, person, today)
+    # A listener who is an active deputy decides for the school: that list is the work;
+    # one's own applications stay under «Мои заявки».
+    if role is Role.TEACHER and (not org_ids or Role.DIRECTOR in person.roles):
+        await teacher.my_list(message, session, person, state)
+        return
+    if not org_ids:
+        await message.answer(texts.LIST_NOT_DECIDER)
+        return
     await state.update_data(search=None)
     text, markup = await render_list(session, org_ids, "n", 0, None)
     await message.answer(text, reply_markup=markup)
-
-
-@router.message(Command("applications"))
-@router.message(F.text == texts.BTN_MENU_APPLICATIONS)
-async def not_a_decider(message: Message) -> None:
-    await message.answer(texts.LIST_NOT_DECIDER)
 
 
 @router.callback_query(ListCb.filter(), Decider())

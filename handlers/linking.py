@@ -64,8 +64,7 @@ async def typed_code(message: Message, bot: Bot, session: AsyncSession, settings
 
 @router.message()
 async def anything_else(message: Message) -> None:
-    await message.answer(texts.HOW_TO_GET_ACCESS)
-    await message.answer(texts.LINK_PROMPT, reply_markup=share_phone_keyboard())
+    await message.answer(texts.HOW_TO_GET_ACCESS, reply_markup=share_phone_keyboard())
 
 
 @router.callback_query()

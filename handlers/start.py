@@ -17,6 +17,7 @@ from models import Person
 from services.consent import record_consent
 from services.invitations import AccountLinkedElsewhere, InvalidInvitation
 from services.linking import TooManyAttempts, link_by_code
+from services.roles import effective_role, held_roles
 
 router = Router(name=__name__)
 
@@ -82,11 +83,16 @@ async def welcome(
             await bot.send_message(chat_id, texts.LINK_TOO_MANY)
             return
         except InvalidInvitation as refused:
-            await bot.send_message(chat_id, texts.LINK_BAD_CODE[refused.reason])
+            refusal = texts.LINK_BAD_CODE[refused.reason]
             if person is None:
+                # One message: the refusal and how to go on.
                 await bot.send_message(
-                    chat_id, texts.LINK_PROMPT, reply_markup=share_phone_keyboard()
+                    chat_id,
+                    refusal + "\n\n" + texts.LINK_PROMPT,
+                    reply_markup=share_phone_keyboard(),
                 )
+            else:
+                await bot.send_message(chat_id, refusal)
             return
         except AccountLinkedElsewhere:
             await bot.send_message(chat_id, texts.LINK_ACCOUNT_TAKEN)
@@ -94,15 +100,18 @@ async def welcome(
         await greet(bot, chat_id, linked.person, linked.waiting)
         return
     if person is None:
-        await bot.send_message(chat_id, texts.HOW_TO_GET_ACCESS)
-        await bot.send_message(chat_id, texts.LINK_PROMPT, reply_markup=share_phone_keyboard())
+        await bot.send_message(
+            chat_id, texts.HOW_TO_GET_ACCESS, reply_markup=share_phone_keyboard()
+        )
     else:
         await greet(bot, chat_id, person, 0)
 
 
 async def greet(bot: Bot, chat_id: int, person: Person, waiting: int) -> None:
     """The greeting by name and role, with the menu and the command list of the active role."""
-    text = texts.greeting(person.full_name, person.roles)
+    active = effective_role(person)
+    roles = [active, *(role for role in held_roles(person) if role is not active)]
+    text = texts.greeting(person.full_name, roles)
     if waiting:
         text += "\n\n" + texts.waiting_applications(waiting)
     await bot.send_message(chat_id, text, reply_markup=main_menu(person))

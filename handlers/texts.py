@@ -24,12 +24,18 @@ CONSENT_FIRST = "Сначала ознакомьтесь с согласием �
 CONSENT_THANKS = "Спасибо, согласие сохранено."
 CONSENT_ALREADY = "Согласие уже сохранено."
 
+# The regional system, named one way in every text about getting access.
+REGIONAL_SYSTEM = "ГИС «Образование в Челябинской области»"
+# An account not linked yet gets this one message (with the «Поделиться номером» keyboard),
+# whatever it sends.
 HOW_TO_GET_ACCESS = (
-    "Чтобы пользоваться ботом, нужно привязать аккаунт к вашей учётной записи.\n\n"
-    "• Откройте ссылку-приглашение, которую прислал администратор вашей организации, "
-    "или отправьте код приглашения сообщением.\n"
-    "• Если приглашения нет, обратитесь к администратору ГИС «Сетевой Город. Образование» "
-    "вашей школы или в ГБУ ДПО «ЧИРО»."
+    "Чтобы пользоваться ботом, привяжите Telegram к своей учётной записи "
+    f"в {REGIONAL_SYSTEM}:\n\n"
+    "• откройте ссылку-приглашение от администратора вашей школы или отправьте код "
+    "приглашения сообщением;\n"
+    "• или нажмите «Поделиться номером» под полем ввода, если там указан ваш номер телефона.\n\n"
+    f"Если приглашения нет, обратитесь к администратору {REGIONAL_SYSTEM} в вашей школе "
+    "или в ГБУ ДПО «ЧИРО»."
 )
 
 ERROR = "Что-то пошло не так. Попробуйте ещё раз чуть позже — мы уже разбираемся."
@@ -41,9 +47,27 @@ COMMANDS = {
 }
 
 
-def greeting(full_name: str, roles: set[Role]) -> str:
-    role_words = ", ".join(ROLE_LABELS[r] for r in Role if r in roles) or "—"
-    return f"Здравствуйте, {escape(full_name)}!\nВаша роль: {escape(role_words)}."
+def address(full_name: str) -> str:
+    """How a person is addressed: «Фамилия Имя Отчество» → «Имя Отчество».
+
+    Two words are taken as «Фамилия Имя» (the name alone); one word is used as it is.
+    """
+    words = full_name.split()
+    if len(words) >= 3:
+        return " ".join(words[1:])
+    if len(words) == 2:
+        return words[1]
+    return full_name.strip()
+
+
+def greeting(full_name: str, roles: list[Role]) -> str:
+    """The greeting; `roles` are the roles held, the active one first (as /help names it)."""
+    head = f"Здравствуйте, {escape(address(full_name))}!"
+    if len(roles) <= 1:
+        role = ROLE_LABELS[roles[0]] if roles else "—"
+        return f"{head}\nВаша роль: <b>{escape(role)}</b>."
+    active, *others = (escape(ROLE_LABELS[r]) for r in roles)
+    return f"{head}\nВаши роли: <b>{active}</b>, {', '.join(others)}."
 
 
 CANCELLED = "Ввод отменён."
@@ -60,7 +84,7 @@ BUTTON_OUTDATED = "Эта кнопка устарела. Откройте зая
 BTN_SHARE_PHONE = "📱 Поделиться номером"
 LINK_PROMPT = (
     "Отправьте код приглашения сообщением или нажмите «Поделиться номером», "
-    "если ваш номер телефона указан в ГИС «Образование в Челябинской области»."
+    f"если ваш номер телефона указан в {REGIONAL_SYSTEM}."
 )
 LINK_BAD_CODE = {
     "unknown": "Код приглашения не найден. Проверьте его и отправьте ещё раз.",
@@ -74,7 +98,8 @@ LINK_ACCOUNT_TAKEN = (
 )
 LINK_NOT_OWN_CONTACT = "Можно отправить только свой номер — кнопкой «Поделиться номером»."
 LINK_PHONE_NOT_FOUND = (
-    "Номер не найден среди пользователей. Попросите у администратора код приглашения."
+    f"Номер не найден среди пользователей {REGIONAL_SYSTEM}. "
+    "Попросите у администратора код приглашения."
 )
 LINK_PHONE_AMBIGUOUS = "Этот номер указан у нескольких людей — войдите по коду приглашения."
 LINK_PERSON_TAKEN = (

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
+from handlers import texts
 from models import (
     Application,
     ConsentRecord,
+    Deputy,
     Group,
     HistoryEntry,
     Kind,
     OutboxMessage,
+    Person,
     Role,
     Status,
 )
@@ -178,14 +183,112 @@ async def test_long_entries_are_paged_within_telegram_limits(harness: Harness) -
     assert len(second["text"]) <= 4096 and "№60009" in second["text"]
 
 
-async def test_teacher_is_not_given_the_school_list(harness: Harness) -> None:
-    h = harness
-    await seed(h, 1)
+# --- /applications and «📋 Заявки» follow the active role ----------------------------------
+
+STAFF = User(id=6003, first_name="Татьяна")
+MULTI = User(id=6004, first_name="Вера")
+DEPUTY = User(id=6005, first_name="Нина")
+
+
+async def seed_roles(h: Harness) -> dict[str, int]:
+    """A school: a director, a teacher with a new application (61001), a colleague with an
+    approved one (61002), a named deputy; a staff member; a person holding all three roles."""
     async with h.db.begin() as session:
         school = await f.organization(session)
-        await f.person(session, school, Role.TEACHER, telegram_id=TEACHER.id)
-        session.add(ConsentRecord(telegram_id=TEACHER.id, version="2024-1"))
+        institute = await f.organization(session, "ЧИРО")
+        director = await f.person(session, school, Role.DIRECTOR, telegram_id=DIRECTOR.id)
+        teacher = await f.person(session, school, Role.TEACHER, telegram_id=TEACHER.id)
+        colleague = await f.person(session, school, Role.TEACHER, name="Коллегова Анна")
+        deputy = await f.person(session, school, Role.TEACHER, telegram_id=DEPUTY.id)
+        await f.person(session, institute, Role.STAFF, telegram_id=STAFF.id)
+        multi = await f.person(
+            session, school, Role.TEACHER, Role.DIRECTOR, Role.STAFF, telegram_id=MULTI.id
+        )
+        await f.application(session, teacher, number=61001)
+        await f.application(session, colleague, status=Status.APPROVED, number=61002)
+        await f.application(session, multi, status=Status.CANCELLED, number=61003)
+        today = date.today()
+        session.add(
+            Deputy(
+                organization_id=school.id,
+                director_id=director.id,
+                deputy_id=deputy.id,
+                starts_on=today - timedelta(days=1),
+                ends_on=today + timedelta(days=1),
+            )
+        )
+        for user in (DIRECTOR, TEACHER, STAFF, MULTI, DEPUTY):
+            session.add(ConsentRecord(telegram_id=user.id, version="2024-1"))
+            h.fake.register_user(user)
+    return {"multi": multi.id}
+
+
+async def applications_of(h: Harness, user: User, text: str) -> dict[str, Any]:
+    """The one message the bot sends for `text` (/applications or the menu word)."""
     mark = h.fake.mark()
-    await h.feed(h.fake.send_command(TEACHER, "/applications"))
-    answer = await h.fake.wait_for_message(TEACHER.id, since=mark)
-    assert "руководителю ОО" in answer["text"]
+    await h.feed(h.fake.send_text(user, text))
+    sent = [c for c in h.fake.calls[mark:] if c.method == "sendMessage"]
+    assert len(sent) == 1, [c.summary() for c in sent]
+    message = await h.fake.wait_for_message(user.id, since=mark)
+    assert texts.LIST_NOT_DECIDER not in message["text"]
+    return message
+
+
+def school_list(message: dict[str, Any]) -> bool:
+    return message["text"].startswith("📋 Заявки · Не обработана — ")
+
+
+def own_list(message: dict[str, Any]) -> bool:
+    return message["text"].startswith("📋 Мои заявки — ")
+
+
+def queue(message: dict[str, Any]) -> bool:
+    return message["text"].startswith("📥 Очередь: одобренные заявки — ")
+
+
+@pytest.mark.parametrize("text", ["/applications", texts.BTN_MENU_APPLICATIONS])
+async def test_applications_shows_the_list_of_each_role(harness: Harness, text: str) -> None:
+    h = harness
+    await seed_roles(h)
+
+    director = await applications_of(h, DIRECTOR, text)
+    assert school_list(director) and "Не обработана — 1" in director["text"]
+    assert any(b.startswith("№61001 · ") for b in labels(director))
+
+    teacher = await applications_of(h, TEACHER, text)
+    assert own_list(teacher) and teacher["text"].startswith("📋 Мои заявки — 1")
+    assert "№61001" in teacher["text"] and "61002" not in teacher["text"]
+
+    staff = await applications_of(h, STAFF, text)
+    assert queue(staff) and staff["text"].startswith("📥 Очередь: одобренные заявки — 1")
+    assert "№61002" in staff["text"]
+    assert [b for b in labels(staff) if b.startswith("№")] == ["№61002 · Коллегова Анна"]
+
+
+async def test_applications_of_several_roles_follow_the_active_one(harness: Harness) -> None:
+    h = harness
+    ids = await seed_roles(h)
+    # Director until she chooses: the school's list.
+    assert school_list(await applications_of(h, MULTI, "/applications"))
+    for role, expected in ((Role.TEACHER, own_list), (Role.STAFF, queue)):
+        async with h.db.begin() as session:
+            person = await session.get(Person, ids["multi"])
+            assert person is not None
+            person.active_role = role
+        shown = await applications_of(h, MULTI, "/applications")
+        assert expected(shown), shown["text"]
+    mine = await applications_of(h, MULTI, "/applications")
+    assert "№61002" in mine["text"]
+    async with h.db.begin() as session:
+        person = await session.get(Person, ids["multi"])
+        assert person is not None
+        person.active_role = Role.TEACHER
+    mine = await applications_of(h, MULTI, "/applications")
+    assert "№61003" in mine["text"] and "61001" not in mine["text"]
+
+
+async def test_a_listener_acting_as_deputy_gets_the_school_list(harness: Harness) -> None:
+    h = harness
+    await seed_roles(h)
+    shown = await applications_of(h, DEPUTY, "/applications")
+    assert school_list(shown) and any(b.startswith("№61001 · ") for b in labels(shown))

@@ -9,7 +9,9 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select, text
 
-from models import ConsentRecord, Role
+from handlers import texts
+from models import ConsentRecord, Person, Role
+from services.invitations import create_invitations
 from tests import factories as f
 from tests.dispatcher import Harness
 from tests.fakeapi import User
@@ -81,7 +83,7 @@ async def test_linked_person_greeted_unlinked_told_how_to_get_access(harness: Ha
     async with h.db.begin() as session:
         school = await f.organization(session)
         await f.person(session, school, Role.DIRECTOR, name="Петров Игорь", telegram_id=other.id)
-    for user, expected in ((USER, "приглашени"), (other, "Петров Игорь")):
+    for user, expected in ((USER, "приглашени"), (other, "Здравствуйте, Игорь!")):
         await h.feed(h.fake.send_command(user, "/start"))
         shown = h.fake.last_message(user.id)
         assert shown is not None
@@ -142,3 +144,113 @@ async def test_failure_answers_politely_and_logs_only_the_update_id(
         f"update {update['update_id']} failed: OperationalError"
     )
     assert "Смирнова" not in caplog.text
+
+
+# --- one message for an unlinked account; the greeting by name and patronymic -------------
+
+
+async def consented(h: Harness, user: User) -> None:
+    async with h.db.begin() as session:
+        session.add(ConsentRecord(telegram_id=user.id, version="2024-1"))
+    h.fake.register_user(user)
+
+
+async def sent_after(h: Harness, update: dict[str, Any]) -> list[str]:
+    """The texts of every sendMessage one update caused (as the fake received them)."""
+    mark = h.fake.mark()
+    await h.feed(update)
+    return [c.params["text"] for c in h.fake.calls[mark:] if c.method == "sendMessage"]
+
+
+async def test_unlinked_user_gets_one_message_naming_the_system_one_way(
+    harness: Harness,
+) -> None:
+    h = harness
+    await consented(h, USER)
+    for update in (
+        h.fake.send_command(USER, "/start"),
+        h.fake.send_text(USER, "Кузнецов"),
+        h.fake.send_command(USER, "/help"),
+    ):
+        sent = await sent_after(h, update)
+        assert sent == [texts.HOW_TO_GET_ACCESS], sent
+        keyboard = h.fake.reply_keyboard(USER.id)
+        assert keyboard is not None and keyboard["keyboard"][0][0]["request_contact"] is True
+    # A wrong code: the refusal and the way on, still in one message.
+    sent = await sent_after(h, h.fake.send_text(USER, "A" * 32))
+    assert len(sent) == 1 and "не найден" in sent[0] and "Поделиться номером" in sent[0]
+    for wording in (texts.HOW_TO_GET_ACCESS, texts.LINK_PROMPT, texts.LINK_PHONE_NOT_FOUND):
+        # Every mention of the regional system is the one name; the old one is gone.
+        assert texts.REGIONAL_SYSTEM in wording
+        assert wording.count("ГИС") == wording.count(texts.REGIONAL_SYSTEM)
+        assert "Сетевой Город" not in wording
+
+
+async def test_consent_of_an_unlinked_user_is_followed_by_one_message(harness: Harness) -> None:
+    h = harness
+    await h.feed(h.fake.send_command(USER, "/start"))
+    shown = h.fake.last_message(USER.id)
+    assert shown is not None
+    h.fake.press_button(USER, shown, "Ознакомился")
+    sent = await sent_after(h, h.fake.pending_updates[-1])
+    assert sent == [texts.HOW_TO_GET_ACCESS]
+
+
+@pytest.mark.parametrize(
+    ("full_name", "addressed"),
+    [
+        ("Смирнова Ольга Викторовна", "Ольга Викторовна"),
+        ("  Смирнова   Ольга  Викторовна ", "Ольга Викторовна"),
+        ("Алиев Рашид Мамед оглы", "Рашид Мамед оглы"),
+        ("Смирнова Ольга", "Ольга"),
+        ("Ольга", "Ольга"),
+    ],
+)
+def test_address_is_first_name_and_patronymic(full_name: str, addressed: str) -> None:
+    assert texts.address(full_name) == addressed
+
+
+async def test_start_of_a_linked_person_greets_by_first_name_and_patronymic(
+    harness: Harness,
+) -> None:
+    h = harness
+    async with h.db.begin() as session:
+        school = await f.organization(session)
+        await f.person(
+            session, school, Role.DIRECTOR, name="Смирнова Ольга Викторовна", telegram_id=USER.id
+        )
+    await consented(h, USER)
+    sent = await sent_after(h, h.fake.send_command(USER, "/start"))
+    assert sent == ["Здравствуйте, Ольга Викторовна!\nВаша роль: <b>Руководитель ОО</b>."]
+    # /help names the role the same way.
+    help_text = await sent_after(h, h.fake.send_command(USER, "/help"))
+    assert "Ваша роль: <b>Руководитель ОО</b>." in help_text[0]
+
+
+async def test_greeting_after_linking_lists_roles_active_first(harness: Harness) -> None:
+    h = harness
+    async with h.db.begin() as session:
+        school = await f.organization(session)
+        person = await f.person(
+            session, school, Role.TEACHER, Role.DIRECTOR, name="Смирнова Ольга Викторовна"
+        )
+        [issued] = await create_invitations(session, codes=[person.code], ttl_days=14)
+    await consented(h, USER)
+    sent = await sent_after(h, h.fake.send_command(USER, "/start", args=issued.code))
+    # Director is the active role until she chooses: named first, as /help names it.
+    assert sent[0] == (
+        "Здравствуйте, Ольга Викторовна!\nВаши роли: <b>Руководитель ОО</b>, Слушатель."
+    )
+    help_text = await sent_after(h, h.fake.send_command(USER, "/help"))
+    assert "Ваша роль: <b>Руководитель ОО</b>." in help_text[0]
+
+    async with h.db.begin() as session:
+        linked = await session.get(Person, person.id)
+        assert linked is not None
+        linked.active_role = Role.TEACHER
+    sent = await sent_after(h, h.fake.send_command(USER, "/start"))
+    assert sent == [
+        "Здравствуйте, Ольга Викторовна!\nВаши роли: <b>Слушатель</b>, Руководитель ОО."
+    ]
+    help_text = await sent_after(h, h.fake.send_command(USER, "/help"))
+    assert "Ваша роль: <b>Слушатель</b>." in help_text[0]

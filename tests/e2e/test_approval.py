@@ -47,7 +47,7 @@ async def test_linking_by_code_and_by_contact(
     await bot.start()
 
     greeting = await link(fake, DIRECTOR, codes[DIRECTOR.id])
-    assert "Смирнова Ольга Викторовна" in greeting["text"]
+    assert "Здравствуйте, Ольга Викторовна!" in greeting["text"]
     assert "Руководитель ОО" in greeting["text"]
     assert "Заявок ждут вашего решения: 3" in greeting["text"]
     cards = await cards_of(fake, DIRECTOR.id, 3)
@@ -70,7 +70,7 @@ async def test_linking_by_code_and_by_contact(
     mark = fake.mark()
     fake.send_contact(KUZNETSOV, phone=PHONES[KUZNETSOV.id], user_id=KUZNETSOV.id)
     greeting = await fake.wait_for_message(KUZNETSOV.id, "Здравствуйте", since=mark)
-    assert "Кузнецов Андрей Петрович" in greeting["text"] and "Слушатель" in greeting["text"]
+    assert "Здравствуйте, Андрей Петрович!" in greeting["text"] and "Слушатель" in greeting["text"]
 
     # A wrong code typed by an unlinked user: refused and counted.
     stranger = User(id=9999, first_name="Гость")

@@ -79,7 +79,8 @@ async def test_linked_person_is_greeted_by_name_and_role(
     mark = fake.mark()
     fake.press_button(TEACHER, consent, "Ознакомился")
     greeting = await fake.wait_for_message(TEACHER.id, "Здравствуйте", since=mark)
-    assert "Смирнова <Ольга> & Co" in greeting["text"]
+    # Addressed by name and patronymic, escaped on the way and shown as written.
+    assert "Здравствуйте, <Ольга> & Co!" in greeting["text"]
     assert "Руководитель ОО" in greeting["text"] and "Слушатель" in greeting["text"]
 
 
