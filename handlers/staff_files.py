@@ -18,9 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
 from handlers.cards import MAX_TEXT
+from handlers.digest_render import plural
 from handlers.filters import Unlinked
 from handlers.staff import IsStaff, split_messages
-from services.exporter import export_applications_bytes, over_chat_limit
+from services.exporter import export_applications_counted, over_chat_limit
 from services.importer import ImportFailed, ImportReport, import_bytes
 
 router = Router(name=__name__)
@@ -95,7 +96,7 @@ async def export(message: Message, bot: Bot, session: AsyncSession) -> None:
         shown = f"{limit:,}".replace(",", "\u00a0")
         await message.answer(texts.STAFF_EXPORT_TOO_MANY.format(limit=shown))
         return
-    data = await export_applications_bytes(session, "xlsx")
+    data, count = await export_applications_counted(session, "xlsx")
     if len(data) > MAX_UPLOAD:
         size = f"{len(data) / 1024 / 1024:.1f}".replace(".", ",")
         await message.answer(texts.STAFF_EXPORT_TOO_BIG.format(size=size))
@@ -103,5 +104,7 @@ async def export(message: Message, bot: Bot, session: AsyncSession) -> None:
     await bot.send_document(
         message.chat.id,
         BufferedInputFile(data, texts.STAFF_EXPORT_NAME),
-        caption=texts.STAFF_EXPORT_CAPTION.format(count=max(1, len(data) // 1024)),
+        caption=texts.STAFF_EXPORT_CAPTION.format(
+            count=f"{count} {plural(count, texts.APPLICATION_FORMS)}"
+        ),
     )

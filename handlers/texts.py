@@ -38,7 +38,7 @@ HOW_TO_GET_ACCESS = (
     "или в ГБУ ДПО «ЧИРО»."
 )
 
-ERROR = "Что-то пошло не так. Попробуйте ещё раз чуть позже — мы уже разбираемся."
+ERROR = "Что-то пошло не так. Попробуйте ещё раз чуть позже."
 
 COMMANDS = {
     "start": "Начало работы",
@@ -322,8 +322,8 @@ DEPUTY_LINE_ACTIVE = " (действует)"
 DEPUTY_BTN_NEW = "➕ Назначить заместителя"
 DEPUTY_BTN_REVOKE = "Отозвать: {name}"
 DEPUTY_BTN_CONFIRM = "Подтвердить"
-DEPUTY_BTN_PREV = "◀️"
-DEPUTY_BTN_NEXT = "▶️"
+DEPUTY_BTN_PREV = BTN_PREV  # page arrows are the same on every screen
+DEPUTY_BTN_NEXT = BTN_NEXT
 DEPUTY_PICK = "Кого назначить заместителем? Коллеги вашей школы, подключённые к боту:"
 DEPUTY_PICK_PAGE = "\nСтраница {page} из {pages}."
 DEPUTY_NO_COLLEAGUES = (
@@ -451,7 +451,8 @@ STAFF_FILE_FAILED = "❌ Файл не загружен, ничего не из�
 STAFF_FILE_ERRORS = "<b>Ошибки</b> ({part}):\n<pre>{lines}</pre>"
 STAFF_FILE_UNREADABLE = "Не удалось скачать файл из Telegram. Пришлите его ещё раз."
 STAFF_EXPORT_NAME = "Заявки.xlsx"
-STAFF_EXPORT_CAPTION = "Выгрузка заявок: {count} КБ"
+STAFF_EXPORT_CAPTION = "Выгрузка: {count}"
+APPLICATION_FORMS = ("заявка", "заявки", "заявок")
 STAFF_EXPORT_TOO_MANY = (
     "В выгрузке больше {limit} заявок — такой файл в чат не отправить. "
     "Выгрузите заявки командой <code>dpo-bot export</code> на сервере."

@@ -80,13 +80,21 @@ async def export_applications(session: AsyncSession, path: Path) -> int:
 
 async def export_applications_bytes(session: AsyncSession, fmt: ExportFormat | str) -> bytes:
     """The export as the bytes of a file (e.g. a document the bot sends)."""
+    data, _count = await export_applications_counted(session, fmt)
+    return data
+
+
+async def export_applications_counted(
+    session: AsyncSession, fmt: ExportFormat | str
+) -> tuple[bytes, int]:
+    """The export's bytes and the number of applications in it."""
     try:
         fmt = ExportFormat(fmt)
     except ValueError:
         raise ExportError(f"неизвестный формат «{fmt}»: нужен csv или xlsx") from None
     buffer = io.BytesIO()
-    await _export(session, fmt, buffer)
-    return buffer.getvalue()
+    count = await _export(session, fmt, buffer)
+    return buffer.getvalue(), count
 
 
 def _discard(stream: IO[bytes], partial: Path) -> None:

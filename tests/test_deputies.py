@@ -430,13 +430,13 @@ async def test_colleagues_come_in_pages(harness: Harness) -> None:
     await press(h, DIRECTOR, screen, "Назначить заместителя")
     first = current(h, screen)
     assert "Страница 1 из 2" in first["text"]
-    assert inline_buttons(first)[-2:] == ["▶️", "Назад"]
+    assert inline_buttons(first)[-2:] == ["›", "Назад"]
     assert len(inline_buttons(first)) == 8 + 2
-    await press(h, DIRECTOR, screen, "▶️")
+    await press(h, DIRECTOR, screen, "›")
     second = current(h, screen)
     assert "Страница 2 из 2" in second["text"]
-    assert inline_buttons(second) == ["Учитель08 Пётр", "Учитель09 Пётр", "◀️", "Назад"]
-    await press(h, DIRECTOR, screen, "◀️")
+    assert inline_buttons(second) == ["Учитель08 Пётр", "Учитель09 Пётр", "‹", "Назад"]
+    await press(h, DIRECTOR, screen, "‹")
     assert "Страница 1 из 2" in current(h, screen)["text"]
 
 

@@ -335,6 +335,8 @@ async def test_export_document_and_too_big(
         report = await import_bytes(session, document.content, document.filename, dry_run=True)
     assert report.applications.created == report.applications.updated == 0
     assert report.applications.unchanged == 4 and not report.transitions
+    # The caption counts the applications in the file (not its size).
+    assert sent.params["caption"] == "Выгрузка: 4 заявки"
     monkeypatch.setattr(staff_files, "MAX_UPLOAD", 10)
     reply = await say(h, "/export")
     assert "больше 50 МБ" in reply["text"]
@@ -350,7 +352,7 @@ async def test_export_refused_above_the_row_limit_before_building(
         raise AssertionError("the file was built")
 
     monkeypatch.setattr(exporter, "CHAT_EXPORT_MAX_ROWS", 3)
-    monkeypatch.setattr(staff_files, "export_applications_bytes", never)
+    monkeypatch.setattr(staff_files, "export_applications_counted", never)
     reply = await say(h, "/export")
     assert "больше 3 заявок" in reply["text"] and "dpo-bot export" in reply["text"]
     # At the limit exactly, the file is built and sent.
