@@ -121,9 +121,11 @@ def assessment_line(data: CardData) -> list[str]:
     return [f"<b>Оценка компетенций:</b> {mark} пройдено {passed} из {total} разделов"]
 
 
-def card_text(data: CardData, tz: ZoneInfo) -> str:
+def card_text(data: CardData, tz: ZoneInfo, title: str = "") -> str:
+    """The card; `title` names the tab it is shown under (the header says « · title»)."""
     app = data.application
-    lines = [header(app), "", *details(app), *assessment_line(data)]
+    head = header(app) + (f" · {title}" if title else "")
+    lines = [head, "", *details(app), *assessment_line(data)]
     final = decision_line(data, tz)
     if final:
         lines += ["", *final]
@@ -159,10 +161,12 @@ def tab_text(data: CardData, tab: str, tz: ZoneInfo) -> str:
             f"{fmt_time(c.created_at, tz)}:\n{_e(c.text)}"
             for c in data.comments
         ]
-        return latest(header(app) + " · Комментарии", body, "Комментариев пока нет.", "\n\n")
+        title = header(app) + f" · {texts.BTN_TAB_COMMENTS}"
+        return latest(title, body, "Комментариев пока нет.", "\n\n")
     if tab == "h":
         body = [history_line(change, tz) for change in data.history]
-        return latest(header(app) + " · История действий\n", body, "История пуста.", "\n")
+        title = header(app) + f" · {texts.BTN_TAB_HISTORY}\n"
+        return latest(title, body, "История пуста.", "\n")
     if tab == "g":
         choose = texts.GROUP_CHOOSE.format(group=_e(app.group.name))
         return fit(
@@ -170,7 +174,7 @@ def tab_text(data: CardData, tab: str, tz: ZoneInfo) -> str:
                 [header(app) + " · Смена группы", choose if data.other_groups else texts.GROUP_NONE]
             )
         )
-    return card_text(data, tz)
+    return card_text(data, tz, texts.BTN_TAB_INFO)
 
 
 CHANNEL_WORDS = {"bot": "бот", "import": "импорт", "api": "API", "system": "система"}

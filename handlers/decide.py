@@ -243,7 +243,7 @@ async def apply(
     await state.clear()
     number, target, seen = int(data["n"]), Status(data["target"]), Status(data["seen"])
     try:
-        await workflow.change_status(
+        change = await workflow.change_status(
             session,
             number,
             target,
@@ -256,7 +256,9 @@ async def apply(
         text = refusal(error, number)
     else:
         text = texts.DECISION_DONE[target.value].format(n=number)
-        text += " " + texts.DECISION_APPLIED_NOTE
+        # A director deciding on their own application is not told that they will be told.
+        if change.application.applicant_id != person.id:
+            text += " " + texts.DECISION_APPLIED_NOTE
     prompt = data.get("prompt")
     if prompt:
         # The prompt becomes the record of what was done; the card itself is refreshed

@@ -19,6 +19,7 @@ from handlers.cards import (
     comment_notification,
     group_notification,
     status_notification,
+    tab_text,
 )
 from handlers.keyboards import reply_keyboard
 from handlers.teacher_keyboards import card_keyboard as teacher_card_keyboard
@@ -50,14 +51,17 @@ class OutboxRenderer:
             view = payload.get("view")
             keyboard: InlineKeyboardMarkup | None
             if view == TEACHER_CARD:
+                # The teacher's card is always shown under its tabs: the «Сведения о заявке» one.
                 keyboard = teacher_card_keyboard(data.application, "i", 0)
+                text = tab_text(data, "i", self.tz)
             else:
                 keyboard = card_keyboard(data.application, decider=view == DECIDER_CARD)
+                text = card_text(data, self.tz)
             return Outgoing(
                 EditMessageText(
                     chat_id=chat_id,
                     message_id=int(payload["message_id"]),
-                    text=card_text(data, self.tz),
+                    text=text,
                     reply_markup=keyboard,
                 ),
                 chat_id=chat_id,

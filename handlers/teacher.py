@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers import texts
-from handlers.cards import card_text, fit, tab_text
+from handlers.cards import fit, tab_text
 from handlers.decide import refusal
 from handlers.filters import Unlinked
 from handlers.keyboards import STATUS_BY_CODE, ReplyCb
@@ -29,11 +29,10 @@ from handlers.teacher_keyboards import (
     PAGE_SIZE,
     MyCb,
     card_keyboard,
-    confirm_keyboard,
-    confirm_text,
     list_keyboard,
     list_text,
     reason_keyboard,
+    reason_prompt,
     reply_prompt_keyboard,
 )
 from handlers.teacher_states import ReplyComment, Withdraw
@@ -98,7 +97,7 @@ async def draw_card(
     app = await own_application(session, person, number, settings)
     data = await cards.load_card(session, app.id, with_tabs=tab != "i")
     assert data is not None
-    text = card_text(data, settings.tz) if tab == "i" else tab_text(data, tab, settings.tz)
+    text = tab_text(data, tab, settings.tz)
     chat_id, message_id = where
     shown = await show(bot, chat_id, message_id, text, card_keyboard(app, tab, page))
     await cards.remember_card(session, app.id, chat_id, shown, TEACHER_CARD)
@@ -202,7 +201,11 @@ async def press_withdraw(
     state: FSMContext,
     settings: Settings,
 ) -> None:
-    """«Отозвать заявку» asks for a confirmation; «Подтвердить» asks for the optional reason."""
+    """«Отозвать заявку» opens the prompt for the optional reason, which is the confirmation.
+
+    «Без комментария» withdraws, «Назад» goes back to the card: three taps from the list at most.
+    An old «Подтвердить» (wy) does the same as «Отозвать заявку».
+    """
     await leave_withdrawal(state)
     number, page = callback_data.n, callback_data.p
     where = where_of(query)
@@ -214,13 +217,9 @@ async def press_withdraw(
             await draw_card(bot, session, person, settings, where, number, page=page)
         return
     chat_id, message_id = where
-    if callback_data.act == "w":
-        await show(bot, chat_id, message_id, confirm_text(app), confirm_keyboard(app, page))
-    else:
-        prompt = texts.WITHDRAW_REASON_PROMPT.format(n=number)
-        shown = await show(bot, chat_id, message_id, prompt, reason_keyboard(app, page))
-        await state.set_state(Withdraw.reason)
-        await state.set_data({"n": number, "seen": app.status.value, "msg": shown, "p": page})
+    shown = await show(bot, chat_id, message_id, reason_prompt(app), reason_keyboard(app, page))
+    await state.set_state(Withdraw.reason)
+    await state.set_data({"n": number, "seen": app.status.value, "msg": shown, "p": page})
     await query.answer()
 
 

@@ -27,7 +27,8 @@ TITLE_ON_BUTTON = 40
 
 
 class MyCb(CallbackData, prefix="my"):
-    """l: a list page; o: open a card; t: a tab; w: «Отозвать заявку»; wy: «Подтвердить»;
+    """l: a list page; o: open a card; t: a tab; w: «Отозвать заявку» (opens the reason prompt);
+    wy: «Подтвердить» of the former confirmation step, under messages sent before it was dropped;
     ws: «Без комментария» under the reason prompt; rb: «Назад» under the reply prompt."""
 
     act: str
@@ -119,31 +120,15 @@ def card_keyboard(app: Application, tab: str, page: int) -> InlineKeyboardMarkup
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def confirm_text(app: Application) -> str:
+def reason_prompt(app: Application) -> str:
+    """What is withdrawn and that it is for good, with the request for an optional reason."""
     return fit(
-        texts.WITHDRAW_CONFIRM.format(
+        texts.WITHDRAW_REASON_PROMPT.format(
             n=app.number,
             program=escape(app.group.program.title),
             group=escape(app.group.name),
             status=escape(STATUS_LABELS[app.status]),
         )
-    )
-
-
-def confirm_keyboard(app: Application, page: int) -> InlineKeyboardMarkup:
-    seen = status_code(app.status)
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=texts.WITHDRAW_BTN_CONFIRM,
-                    callback_data=MyCb(act="wy", n=app.number, p=page, s=seen).pack(),
-                ),
-                InlineKeyboardButton(
-                    text=texts.BTN_BACK, callback_data=MyCb(act="o", n=app.number, p=page).pack()
-                ),
-            ]
-        ]
     )
 
 

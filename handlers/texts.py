@@ -118,9 +118,9 @@ BTN_CANCEL = "❌ Отменить"
 BTN_MORE = "Подробнее"
 BTN_NO_COMMENT = "Без комментария"
 BTN_BACK = "Назад"
-BTN_TAB_INFO = "Сведения"
+BTN_TAB_INFO = "Сведения о заявке"
 BTN_TAB_COMMENTS = "Комментарии"
-BTN_TAB_HISTORY = "История"
+BTN_TAB_HISTORY = "История действий"
 
 DECISION_VERB = {"approved": "одобряете", "cancelled": "отменяете"}
 DECISION_DONE = {"approved": "✅ Заявка №{n} одобрена.", "cancelled": "❌ Заявка №{n} отменена."}
@@ -209,16 +209,13 @@ MY_EMPTY = (
 MY_BTN_PREV = "‹"
 MY_BTN_NEXT = "›"
 WITHDRAW_BTN = "Отозвать заявку"
-WITHDRAW_BTN_CONFIRM = "Подтвердить"
-WITHDRAW_CONFIRM = (
+# «Отозвать заявку» opens this prompt at once: it is the confirmation, «Назад» leaves it.
+WITHDRAW_REASON_PROMPT = (
     "Отозвать заявку <b>№{n}</b>?\n"
     "<b>Программа:</b> {program}\n"
     "<b>Группа:</b> {group}\n"
     "<b>Статус:</b> {status}\n\n"
-    "Отозванную заявку нельзя восстановить. Руководитель ОО получит уведомление."
-)
-WITHDRAW_REASON_PROMPT = (
-    "Вы отзываете заявку <b>№{n}</b>.\n"
+    "Отозванную заявку нельзя восстановить. Руководитель ОО получит уведомление.\n"
     "Напишите причину (до 1000 символов) или нажмите «Без комментария»."
 )
 WITHDRAW_DONE = "Заявка №{n} отозвана. Руководитель ОО получит уведомление."

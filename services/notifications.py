@@ -213,17 +213,18 @@ async def status_changed(
     history_id: int,
     *,
     by_applicant: bool = False,
+    actor_id: int | None = None,
     now: datetime | None = None,
     tz: ZoneInfo = DEFAULT_TZ,
 ) -> None:
     """The applicant is told; every card of the application shown in a chat is refreshed.
 
-    When the applicant withdrew it themselves, the school's deciders are told too.
+    When the applicant withdrew it themselves, the school's deciders are told too. The applicant
+    is not told of a change they made themselves (`actor_id`): their screen confirms it already.
     """
-    items = [
-        _news("status", history_id, application.applicant_id, application),
-        *await _refreshes(session, application, history_id),
-    ]
+    items = await _refreshes(session, application, history_id)
+    if actor_id is None or actor_id != application.applicant_id:
+        items.insert(0, _news("status", history_id, application.applicant_id, application))
     if by_applicant:
         items += await _to_deciders(session, application, "status", history_id, now, tz)
     await enqueue_many(session, items, now=now)

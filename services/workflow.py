@@ -374,6 +374,7 @@ async def change_status(
         application,
         entry.id,
         by_applicant=capacity is Capacity.APPLICANT,
+        actor_id=actor.person_id,
         now=now,
         tz=tz,
     )

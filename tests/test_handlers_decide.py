@@ -125,6 +125,44 @@ async def test_without_comment_applies_and_queues_the_teacher_notification(
     assert [m.payload["type"] for m in queued] == ["status"]
 
 
+async def test_the_applicant_is_promised_a_notification(harness: Harness) -> None:
+    h = harness
+    card = await setup(h)
+    await press(h, card, "Одобрить")
+    prompt = h.fake.last_message(DIRECTOR.id)
+    assert prompt is not None
+    await press(h, prompt, "Без комментария")
+    done = next(m for m in h.fake.messages(DIRECTOR.id) if m["message_id"] == prompt["message_id"])
+    assert "Заявка №50001 одобрена. Заявитель получит уведомление." in done["text"]
+
+
+async def test_a_director_cancelling_their_own_application_is_not_told_of_it(
+    harness: Harness,
+) -> None:
+    h = harness
+    card = await setup(h)
+    from models import OutboxMessage, Person
+
+    async with h.db.begin() as session:
+        director = await session.scalar(select(Person).where(Person.telegram_id == DIRECTOR.id))
+        app = await session.scalar(select(Application).where(Application.number == 50001))
+        assert director is not None and app is not None
+        app.applicant_id = director.id
+        director_id = director.id
+    await press(h, card, "Отменить")
+    prompt = h.fake.last_message(DIRECTOR.id)
+    assert prompt is not None
+    await press(h, prompt, "Без комментария")
+    assert await status(h) is Status.CANCELLED
+    done = next(m for m in h.fake.messages(DIRECTOR.id) if m["message_id"] == prompt["message_id"])
+    assert "Заявка №50001 отменена." in done["text"]
+    assert "получит уведомление" not in done["text"]
+    # Nor is a «Решение» of their own decision queued for them.
+    async with h.db() as session:
+        queued = (await session.scalars(select(OutboxMessage))).all()
+    assert [(m.person_id, m.payload["type"]) for m in queued if m.person_id == director_id] == []
+
+
 async def test_a_sticker_in_the_prompt_is_asked_again(harness: Harness) -> None:
     h = harness
     card = await setup(h)
@@ -162,15 +200,18 @@ async def test_tabs_switch_in_place(harness: Harness) -> None:
     assert labels == [
         "✅ Одобрить",
         "❌ Отменить",
-        "• Сведения",
+        "• Сведения о заявке",
         "Комментарии",
-        "История",
+        "История действий",
         "Смена группы",
     ]
     assert "Программа" in shown["text"]
-    await press(h, card["message_id"], "История")
+    assert "Заявка №50001 · Не обработана · Сведения о заявке" in shown["text"]
+    await press(h, card["message_id"], "История действий")
     shown = next(m for m in h.fake.messages(DIRECTOR.id) if m["message_id"] == card["message_id"])
-    assert "История действий" in shown["text"]
+    assert "Заявка №50001 · Не обработана · История действий" in shown["text"]
+    labels = [b["text"] for row in shown["reply_markup"]["inline_keyboard"] for b in row]
+    assert "• История действий" in labels and "Сведения о заявке" in labels
     await press(h, card["message_id"], "Комментарии")
     shown = next(m for m in h.fake.messages(DIRECTOR.id) if m["message_id"] == card["message_id"])
     assert "Комментариев пока нет" in shown["text"]

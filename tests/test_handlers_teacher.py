@@ -10,7 +10,8 @@ from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select
 
 from handlers import texts
-from handlers.keyboards import reply_keyboard
+from handlers.keyboards import reply_keyboard, status_code
+from handlers.teacher_keyboards import MyCb
 from models import (
     Application,
     CardMessage,
@@ -246,15 +247,26 @@ async def test_card_opens_in_place_with_tabs_and_goes_back(harness: Harness) -> 
     await press(h, listing, "№60001")
     card = shown(h, listing)
     assert "Заявка №60001" in card["text"] and "Программа <1> & Ко" in card["text"]
-    assert buttons(card) == ["• Сведения", "Комментарии", "История", "Отозвать заявку", "Назад"]
+    assert "Заявка №60001 · Не обработана · Сведения о заявке" in card["text"]
+    assert buttons(card) == [
+        "• Сведения о заявке",
+        "Комментарии",
+        "История действий",
+        "Отозвать заявку",
+        "Назад",
+    ]
     remembered = await rows(h, CardMessage)
     assert [(c.chat_id, c.message_id, c.note) for c in remembered] == [
         (TEACHER.id, listing["message_id"], "teacher")
     ]
 
-    await press(h, listing, "История")
-    assert "История действий" in shown(h, listing)["text"]
-    assert buttons(shown(h, listing))[:3] == ["Сведения", "Комментарии", "• История"]
+    await press(h, listing, "История действий")
+    assert "· История действий" in shown(h, listing)["text"]
+    assert buttons(shown(h, listing))[:3] == [
+        "Сведения о заявке",
+        "Комментарии",
+        "• История действий",
+    ]
     await press(h, listing, "Комментарии")
     assert "Комментариев пока нет" in shown(h, listing)["text"]
 
@@ -267,7 +279,12 @@ async def test_card_opens_in_place_with_tabs_and_goes_back(harness: Harness) -> 
     await press(h, listing, "№60002")
     cancelled = shown(h, listing)
     assert "Отменена" in cancelled["text"]
-    assert buttons(cancelled) == ["• Сведения", "Комментарии", "История", "Назад"]
+    assert buttons(cancelled) == [
+        "• Сведения о заявке",
+        "Комментарии",
+        "История действий",
+        "Назад",
+    ]
 
 
 async def test_history_shows_who_when_what_and_through_which_channel(harness: Harness) -> None:
@@ -285,7 +302,7 @@ async def test_history_shows_who_when_what_and_through_which_channel(harness: Ha
     listing = await my(h)
     assert "Подтверждена руководителем ОО" in listing["text"]
     await press(h, listing, "№60001")
-    await press(h, listing, "История")
+    await press(h, listing, "История действий")
     history = shown(h, listing)["text"]
     assert "«Не обработана» → «Подтверждена руководителем ОО»" in history
     assert "Смирнова Ольга (руководитель ОО) (бот)" in history
@@ -307,18 +324,17 @@ async def test_withdraw_with_a_reason(harness: Harness) -> None:
     h = harness
     school = await setup(h, [Status.APPROVED])
     card = await open_card(h)
+    # «Отозвать заявку» opens the reason prompt at once: it is the confirmation.
     await press(h, card, "Отозвать заявку")
-    confirm = shown(h, card)
-    assert "Отозвать заявку №60001?" in confirm["text"]
-    assert "Программа <1> & Ко" in confirm["text"]
-    assert buttons(confirm) == ["Подтвердить", "Назад"]
-    assert await status(h, 60001) is Status.APPROVED
-
-    await press(h, card, "Подтвердить")
     prompt = shown(h, card)
+    assert "Отозвать заявку №60001?" in prompt["text"]
+    assert "Программа <1> & Ко" in prompt["text"]
+    assert "нельзя восстановить" in prompt["text"]
     assert "Напишите причину" in prompt["text"]
+    assert "Вы уверены" not in prompt["text"]
     assert buttons(prompt) == ["Без комментария", "Назад"]
     assert await state_of(h) == "Withdraw:reason"
+    assert await status(h, 60001) is Status.APPROVED
 
     done = await say(h, "Переезжаю <в другой город>")
     assert "Заявка №60001 отозвана" in done["text"]
@@ -335,10 +351,12 @@ async def test_withdraw_with_a_reason(harness: Harness) -> None:
         Channel.BOT,
         "Переезжаю <в другой город>",
     )
-    # The director is told (and the teacher's own record of it); the card is refreshed.
+    # The director is told and the card is refreshed; the teacher gets no «Решение» of their
+    # own withdrawal: the prompt they answered already says it is done.
     queued = {(m.person_id, m.payload["type"]) for m in await rows(h, OutboxMessage)}
     assert (school.director_id, "status") in queued
     assert (None, "refresh") in queued
+    assert (school.teacher_id, "status") not in queued
 
 
 async def test_withdraw_without_a_comment(harness: Harness) -> None:
@@ -346,7 +364,6 @@ async def test_withdraw_without_a_comment(harness: Harness) -> None:
     await setup(h, [Status.INCLUDED])
     card = await open_card(h)
     await press(h, card, "Отозвать заявку")
-    await press(h, card, "Подтвердить")
     answer = await press(h, card, "Без комментария")
     assert "отозвана" in answer["text"] and not answer.get("show_alert")
     assert await status(h, 60001) is Status.CANCELLED
@@ -355,7 +372,35 @@ async def test_withdraw_without_a_comment(harness: Harness) -> None:
     assert "Отменена" in shown(h, card)["text"]
 
 
-async def test_back_from_the_confirmation_and_from_the_reason_changes_nothing(
+async def test_withdrawing_takes_three_taps_from_the_list(harness: Harness) -> None:
+    h = harness
+    school = await setup(h)
+    listing = await my(h)
+    taps = 0
+    for label in ("№60001", "Отозвать заявку", "Без комментария"):
+        answer = await press(h, listing, label)
+        taps += 1
+    assert taps == 3
+    assert await status(h, 60001) is Status.CANCELLED
+    assert "Заявка №60001 отозвана" in answer["text"]
+    assert "Отменена · Сведения о заявке" in shown(h, listing)["text"]
+    queued = {(m.person_id, m.payload["type"]) for m in await rows(h, OutboxMessage)}
+    assert (school.director_id, "status") in queued
+    assert (school.teacher_id, "status") not in queued
+
+
+async def test_an_old_confirm_button_opens_the_reason_prompt(harness: Harness) -> None:
+    h = harness
+    await setup(h)
+    card = await open_card(h)
+    old = MyCb(act="wy", n=60001, s=status_code(Status.NEW)).pack()
+    await press_data(h, card, old, TEACHER)
+    assert buttons(shown(h, card)) == ["Без комментария", "Назад"]
+    assert await state_of(h) == "Withdraw:reason"
+    assert await status(h, 60001) is Status.NEW
+
+
+async def test_back_from_the_reason_prompt_changes_nothing(
     harness: Harness,
 ) -> None:
     h = harness
@@ -364,10 +409,6 @@ async def test_back_from_the_confirmation_and_from_the_reason_changes_nothing(
     await press(h, card, "Отозвать заявку")
     await press(h, card, "Назад")
     assert buttons(shown(h, card))[-2:] == ["Отозвать заявку", "Назад"]
-
-    await press(h, card, "Отозвать заявку")
-    await press(h, card, "Подтвердить")
-    await press(h, card, "Назад")
     assert await state_of(h) is None
     assert "Заявка №60001" in shown(h, card)["text"]
     # What the teacher types now is not a reason for a withdrawal they left.
@@ -381,7 +422,6 @@ async def test_a_too_long_reason_is_asked_again(harness: Harness) -> None:
     await setup(h)
     card = await open_card(h)
     await press(h, card, "Отозвать заявку")
-    await press(h, card, "Подтвердить")
     reply = await say(h, "x" * 1001)
     assert "длиннее 1000" in reply["text"]
     assert await status(h, 60001) is Status.NEW
@@ -397,7 +437,6 @@ async def test_cancel_command_leaves_the_reason_prompt(harness: Harness) -> None
     await setup(h)
     card = await open_card(h)
     await press(h, card, "Отозвать заявку")
-    await press(h, card, "Подтвердить")
     mark = h.fake.mark()
     await h.feed(h.fake.send_command(TEACHER, "/cancel"))
     await h.fake.wait_for_message(TEACHER.id, "Ввод отменён", since=mark, timeout=2)
@@ -412,7 +451,6 @@ async def test_my_leaves_the_reason_prompt(harness: Harness) -> None:
     await setup(h)
     card = await open_card(h)
     await press(h, card, "Отозвать заявку")
-    await press(h, card, "Подтвердить")
     await my(h)
     assert await state_of(h) is None
     assert await status(h, 60001) is Status.NEW
@@ -441,7 +479,6 @@ async def test_a_withdrawal_stale_at_the_reason_changes_nothing(harness: Harness
     school = await setup(h)
     card = await open_card(h)
     await press(h, card, "Отозвать заявку")
-    await press(h, card, "Подтвердить")
     async with h.db.begin() as session:
         await workflow.change_status(
             session, 60001, Status.APPROVED, Actor(school.director_id, Channel.BOT), seen=Status.NEW

@@ -51,6 +51,7 @@ async def test_refresh_keeps_the_buttons_of_whoever_sees_the_card(
         ]
         teacher_view = await render_refresh(session, app.id, TEACHER_CARD)
         assert "Отозвать заявку" in teacher_view and "Назад" in teacher_view
+        assert "• Сведения о заявке" in teacher_view
         assert await render_refresh(session, app.id, None) == []
 
 
@@ -67,7 +68,8 @@ async def test_a_director_withdrawing_her_own_application_acts_as_its_applicant(
         entry = (await session.scalars(select(HistoryEntry))).one()
         queued = (await session.scalars(select(OutboxMessage))).all()
     assert entry.actor_role == "teacher"
-    # The school's other director is told of the withdrawal; the applicant gets her own news.
-    assert sorted((m.person_id, m.payload["type"]) for m in queued) == sorted(
-        [(director.id, "status"), (other_director.id, "status")]
-    )
+    # The school's other director is told of the withdrawal; the applicant is not told of her
+    # own withdrawal (no «Решение» news to the one who made it).
+    assert sorted((m.person_id, m.payload["type"]) for m in queued) == [
+        (other_director.id, "status")
+    ]

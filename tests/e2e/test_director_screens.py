@@ -122,9 +122,9 @@ async def test_history_tab_and_group_change_with_the_applicant_told(
     await press(fake, page["message_id"], "№43112")
     opened = await fake.wait_for_message(DIRECTOR.id, "Заявка №43112", since=mark)
     await press(fake, opened, "Подробнее")
-    await press(fake, opened["message_id"], "История")
+    await press(fake, opened["message_id"], "История действий")
     history = current(fake, opened["message_id"])["text"]
-    assert "История действий" in history
+    assert "· История действий" in history
     assert "«Не обработана» → «Отменена»" in history
     assert "Смирнова Ольга Викторовна" in history and "Нет мест" in history
     assert "(бот)" in history and "(импорт)" in history

@@ -63,8 +63,14 @@ async def test_my_lists_statuses_and_the_card_shows_the_history(
     assert buttons(listing)[0].startswith("✅ №43113")
     shown = await press(fake, IVANOVA, listing, "№43113", "Заявка №43113")
     assert "Оценка профессиональных компетенций педагогических работников" in shown["text"]
-    assert buttons(shown) == ["• Сведения", "Комментарии", "История", "Отозвать заявку", "Назад"]
-    history = await press(fake, IVANOVA, listing, "История", "История действий")
+    assert buttons(shown) == [
+        "• Сведения о заявке",
+        "Комментарии",
+        "История действий",
+        "Отозвать заявку",
+        "Назад",
+    ]
+    history = await press(fake, IVANOVA, listing, "История действий", "· История действий")
     assert "«Не обработана» → «Подтверждена руководителем ОО»" in history["text"]
     assert "Смирнова Ольга Викторовна (руководитель ОО) (бот)" in history["text"]
     assert "«Ждём вас 02.12»" in history["text"]
@@ -83,8 +89,8 @@ async def test_withdrawal_with_a_reason_reaches_the_director(
     listing = await my(fake, KUZNETSOV)
     assert "№43112" in listing["text"] and "Не обработана" in listing["text"]
     await press(fake, KUZNETSOV, listing, "№43112", "Заявка №43112")
-    await press(fake, KUZNETSOV, listing, "Отозвать заявку", "Отозвать заявку №43112?")
-    prompt = await press(fake, KUZNETSOV, listing, "Подтвердить", "Напишите причину")
+    prompt = await press(fake, KUZNETSOV, listing, "Отозвать заявку", "Напишите причину")
+    assert "Отозвать заявку №43112?" in prompt["text"]
     assert buttons(prompt) == ["Без комментария", "Назад"]
     mark = fake.mark()
     fake.send_text(KUZNETSOV, "Переезжаю в другой город")
