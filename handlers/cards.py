@@ -82,8 +82,9 @@ def details(app: Application) -> list[str]:
     return [f"<b>{label}:</b> {_e(value)}" for label, value in rows if value]
 
 
-def who(change: Change) -> str:
-    role = CAPACITY_WORDS.get(change.entry.actor_role or "", "")
+def who(change: Change, *, role_named: bool = False) -> str:
+    """«Имя (роль)»; without the role when the words before already name it (`role_named`)."""
+    role = "" if role_named else CAPACITY_WORDS.get(change.entry.actor_role or "", "")
     name = change.actor_name or ""
     if change.on_behalf_of_name:
         role = f"{role}, за {change.on_behalf_of_name}"
@@ -102,8 +103,11 @@ def decision_line(data: CardData, tz: ZoneInfo) -> list[str]:
     change = data.last_status_change
     if change is None or data.application.status is Status.NEW:
         return []
+    status = data.application.status
+    # «Подтверждена руководителем ОО: Смирнова О. В.», not «… (руководитель ОО)» again.
+    role_named = status is Status.APPROVED and change.entry.actor_role == "director"
     lines = [
-        f"<b>{_e(STATUS_LABELS[data.application.status])}</b>: {_e(who(change))}, "
+        f"<b>{_e(STATUS_LABELS[status])}</b>: {_e(who(change, role_named=role_named))}, "
         f"{fmt_time(change.entry.created_at, tz)}"
     ]
     if change.entry.comment:

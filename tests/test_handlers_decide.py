@@ -125,6 +125,20 @@ async def test_without_comment_applies_and_queues_the_teacher_notification(
     assert [m.payload["type"] for m in queued] == ["status"]
 
 
+async def test_the_result_line_does_not_repeat_the_role(harness: Harness) -> None:
+    h = harness
+    card = await setup(h)
+    await press(h, card, "Одобрить")
+    prompt = h.fake.last_message(DIRECTOR.id)
+    assert prompt is not None
+    await press(h, prompt, "Без комментария")
+    assert await status(h) is Status.APPROVED
+    await press(h, card, "Подробнее")
+    shown = next(m for m in h.fake.messages(DIRECTOR.id) if m["message_id"] == card["message_id"])
+    assert "Подтверждена руководителем ОО: Смирнова Ольга, " in shown["text"]
+    assert "(руководитель ОО)" not in shown["text"].split("История", 1)[0]
+
+
 async def test_the_applicant_is_promised_a_notification(harness: Harness) -> None:
     h = harness
     card = await setup(h)
