@@ -215,6 +215,7 @@ def import_(files: tuple[Path, ...], dry_run: bool) -> None:
 
     from bot.db import create_engine, create_sessionmaker
     from services.importer import ImportFailed, import_file
+    from services.phrase import Language
 
     settings = _settings()
     _prepare_database(settings)
@@ -228,14 +229,14 @@ def import_(files: tuple[Path, ...], dry_run: bool) -> None:
                     report = await import_file(session, path, progress=progress)
             except ImportFailed as failed:
                 failed.report.dry_run = dry_run
-                click.echo(failed.report.summary(), err=True)
+                click.echo(failed.report.summary(Language.EN), err=True)
                 for error in sorted(
                     failed.report.errors, key=lambda e: (e.sheet or "", e.line or 0)
                 ):
-                    click.echo(f"  {error}", err=True)
+                    click.echo(f"  {error.render(Language.EN)}", err=True)
                 return False
         report.dry_run = dry_run
-        click.echo(report.summary())
+        click.echo(report.summary(Language.EN))
         return True
 
     async def go() -> bool:

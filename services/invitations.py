@@ -40,7 +40,8 @@ Reason = Literal["unknown", "used", "expired"]
 
 
 class InvitationError(Exception):
-    """A refused invitation request; the message is Russian, for the operator or the user."""
+    """A refused invitation request. The message is English, for the operator's terminal; the chat
+    says it in its own words (`handlers.texts`)."""
 
 
 class UnknownInvitees(InvitationError):
@@ -49,10 +50,10 @@ class UnknownInvitees(InvitationError):
     def __init__(self, codes: Sequence[str] = (), organization: str | None = None) -> None:
         parts = []
         if codes:
-            parts.append("неизвестные коды: " + ", ".join(codes))
+            parts.append("unknown codes: " + ", ".join(codes))
         if organization is not None:
-            parts.append(f"неизвестная организация: «{organization}»")
-        super().__init__("; ".join(parts) or "не указано, кого приглашать")
+            parts.append(f"unknown organization: «{organization}»")
+        super().__init__("; ".join(parts) or "no one to invite was given")
         self.codes = list(codes)
         self.organization = organization
 
@@ -61,9 +62,9 @@ class InvalidInvitation(InvitationError):
     """The code cannot be redeemed; `reason` is one of "unknown", "used", "expired"."""
 
     _TEXTS: Final[dict[str, str]] = {
-        "unknown": "код приглашения не найден",
-        "used": "код приглашения уже использован",
-        "expired": "срок действия кода приглашения истёк",
+        "unknown": "the invitation code was not found",
+        "used": "the invitation code was used already",
+        "expired": "the invitation code has expired",
     }
 
     def __init__(self, reason: Reason) -> None:
@@ -75,7 +76,7 @@ class AccountLinkedElsewhere(InvitationError):
     """The Telegram account already belongs to another person; the invitation was not used."""
 
     def __init__(self, linked_person_id: int) -> None:
-        super().__init__("этот Telegram уже привязан к другому человеку")
+        super().__init__("this Telegram account is linked to another person")
         self.linked_person_id = linked_person_id
 
 

@@ -17,16 +17,18 @@ from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import Any, Final
 
+from services.phrase import Phrase
+
 # Repeated values (program titles, group descriptions, school names) are shared between rows
 # instead of being held once per row: a 100,000-row file keeps a fraction of the memory.
 _Interner = dict[str, str]
 
 
 class TabularError(Exception):
-    """The file cannot be read as a table; the message is in Russian, for whoever sent the file."""
+    """The file cannot be read as a table; the message in both languages (`services.phrase`)."""
 
-    def __init__(self, message: str, line: int | None = None, sheet: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: Phrase, line: int | None = None, sheet: str | None = None) -> None:
+        super().__init__(message.en)
         self.message = message
         self.line = line
         self.sheet = sheet
@@ -68,9 +70,20 @@ def read_tables(data: bytes, filename: str, *, columns: Collection[str] = ()) ->
     elif suffix in {".xlsx", ".xlsm"}:
         yield from _read_xlsx(data)
     elif suffix == ".xls":
-        raise TabularError("формат XLS не поддерживается: сохраните файл как XLSX или CSV (UTF-8)")
+        raise TabularError(
+            Phrase(
+                "формат XLS не поддерживается: сохраните файл как XLSX или CSV (UTF-8)",
+                "the XLS format is not supported: save the file as XLSX or CSV (UTF-8)",
+            )
+        )
     else:
-        raise TabularError(f"неизвестный формат файла «{suffix or filename}»: нужен CSV или XLSX")
+        shown = suffix or filename
+        raise TabularError(
+            Phrase(
+                f"неизвестный формат файла «{shown}»: нужен CSV или XLSX",
+                f"unknown file format «{shown}»: CSV or XLSX needed",
+            )
+        )
 
 
 # --- CSV -----------------------------------------------------------------------------------------
@@ -134,7 +147,7 @@ def _plausible_cp1251(data: bytes, columns: Collection[str]) -> bool:
 
 def _encoding_error(data: bytes, position: int) -> TabularError:
     """The file is neither UTF-8 nor Windows-1251: where it stops being UTF-8, and a hint."""
-    hint = ""
+    hint = en_hint = ""
     head = data[:4096]
     # UTF-16 (Excel's «Unicode text») has a BOM or, without one, the high byte of every other
     # pair 0x00 (ASCII) or 0x04 (Cyrillic).
@@ -142,9 +155,12 @@ def _encoding_error(data: bytes, position: int) -> TabularError:
     if bom or any(
         2 * (half.count(0) + half.count(4)) > len(half) > 0 for half in (head[::2], head[1::2])
     ):
-        hint = " (похоже на UTF-16)"
+        hint, en_hint = " (похоже на UTF-16)", " (looks like UTF-16)"
     return TabularError(
-        f"файл не в кодировке UTF-8 или Windows-1251{hint}: сохраните его как «CSV UTF-8»",
+        Phrase(
+            f"файл не в кодировке UTF-8 или Windows-1251{hint}: сохраните его как «CSV UTF-8»",
+            f"the file is neither UTF-8 nor Windows-1251{en_hint}: save it as «CSV UTF-8»",
+        ),
         line=data.count(b"\n", 0, position) + 1,
     )
 
@@ -178,12 +194,15 @@ def _read_csv(data: bytes, columns: Collection[str]) -> Iterator[Sheet]:
         if first_line.strip():
             break
     else:
-        raise TabularError("файл пуст")
+        raise TabularError(Phrase("файл пуст", "the file is empty"))
     delimiter = _delimiter(first_line)
     try:
         header = [cell.strip() for cell in next(csv.reader([first_line], delimiter=delimiter))]
     except csv.Error as exc:
-        raise TabularError(f"не удалось разобрать CSV: {exc}", line=offset) from exc
+        raise TabularError(
+            Phrase(f"не удалось разобрать CSV: {exc}", f"the CSV cannot be parsed: {exc}"),
+            line=offset,
+        ) from exc
     yield Sheet(
         name=None,
         header=header,
@@ -206,7 +225,8 @@ def _csv_rows(reader: Any, offset: int) -> Iterator[tuple[int, list[str]]]:
             return
         except csv.Error as exc:
             raise TabularError(
-                f"не удалось разобрать CSV: {exc}", line=offset + previous_end + 1
+                Phrase(f"не удалось разобрать CSV: {exc}", f"the CSV cannot be parsed: {exc}"),
+                line=offset + previous_end + 1,
             ) from exc
         line = offset + previous_end + 1
         previous_end = reader.line_num
@@ -225,7 +245,9 @@ def _read_xlsx(data: bytes) -> Iterator[Sheet]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise TabularError(f"не удалось прочитать XLSX: {exc}") from exc
+        raise TabularError(
+            Phrase(f"не удалось прочитать XLSX: {exc}", f"the XLSX cannot be read: {exc}")
+        ) from exc
     try:
         for worksheet in workbook.worksheets:
             yield from _read_sheet(worksheet)

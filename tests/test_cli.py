@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from services.importer.columns import Col
 from tests.conftest import FIXTURES, SAMPLES
 from tests.e2e.conftest import DPO_BOT, TOKEN
 from tests.fakeapi import FakeTelegram
 
+COLUMNS = [value for name, value in vars(Col).items() if name.isupper()]
 SAMPLE_FILES = [SAMPLES / "people.csv", SAMPLES / "applications.csv", SAMPLES / "assessment.csv"]
 
 
@@ -35,6 +37,14 @@ def cli(
     )
 
 
+def english(output: str) -> bool:
+    """The output speaks English: Cyrillic only in «quoted» values and the fixed column names."""
+    bare = re.sub(r"«[^»]*»", "", output)
+    for column in sorted(COLUMNS, key=len, reverse=True):
+        bare = bare.replace(column, "")
+    return not re.search("[А-Яа-яЁё]", bare)
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -52,11 +62,11 @@ def test_samples_import_then_export_round_trips(tmp_path: Path) -> None:
     assert cli(tmp_path, "migrate").returncode == 0
     imported = cli(tmp_path, "import", *SAMPLE_FILES)
     assert imported.returncode == 0, imported.stderr
-    assert "заявки: создано 5, изменено 0" in imported.stdout
-    assert "люди: создано 6" in imported.stdout
+    assert "applications: created 5, updated 0" in imported.stdout
+    assert "people: created 6" in imported.stdout
 
     again = cli(tmp_path, "import", *SAMPLE_FILES)
-    assert "заявки: создано 0, изменено 0, без изменений 5" in again.stdout
+    assert "applications: created 0, updated 0, unchanged 5" in again.stdout
 
     for name in ("out.csv", "out.xlsx"):
         exported = cli(tmp_path, "export", tmp_path / name)
@@ -65,8 +75,8 @@ def test_samples_import_then_export_round_trips(tmp_path: Path) -> None:
         before = digest(tmp_path / "db.sqlite3")
         back = cli(tmp_path, "import", tmp_path / name)
         assert back.returncode == 0, back.stderr
-        assert "заявки: создано 0, изменено 0, без изменений 5" in back.stdout
-        assert "смен статуса" not in back.stdout
+        assert "applications: created 0, updated 0, unchanged 5" in back.stdout
+        assert "status changes" not in back.stdout
         assert digest(tmp_path / "db.sqlite3") == before
 
     with (tmp_path / "out.csv").open(encoding="utf-8-sig") as handle:
@@ -85,7 +95,8 @@ def test_bad_file_is_refused_with_line_numbers_and_the_database_unchanged(
     assert len(errors) == 11, refused.stderr
     assert all(re.match(r"  applications_bad\.csv:\d+: ", line) for line in errors)
     assert "Статус = «Неизвестно»" in refused.stderr
-    assert "файл не загружен" in refused.stderr
+    assert "the file was not imported" in refused.stderr
+    assert english(refused.stderr)
     assert digest(tmp_path / "db.sqlite3") == before
 
 
@@ -94,7 +105,8 @@ def test_dry_run_reports_and_writes_nothing(tmp_path: Path) -> None:
     before = digest(tmp_path / "db.sqlite3")
     result = cli(tmp_path, "import", "--dry-run", *SAMPLE_FILES)
     assert result.returncode == 0, result.stderr
-    assert "пробный прогон" in result.stdout and "заявки: создано 5" in result.stdout
+    assert "dry run, nothing written" in result.stdout
+    assert "applications: created 5" in result.stdout and english(result.stdout)
     assert digest(tmp_path / "db.sqlite3") == before
 
 
@@ -154,7 +166,8 @@ def test_invite_prints_links_and_writes_a_file(tmp_path: Path) -> None:
     assert sorted(r["Код"] for r in rows) == ["P-1001", "P-1002", "P-1003"]
 
     unknown = cli(tmp_path, "invite", "P-404", env={"BOT_USERNAME": "dpo74_bot"})
-    assert unknown.returncode != 0 and "P-404" in unknown.stderr
+    assert unknown.returncode != 0 and "Error: unknown codes: P-404" in unknown.stderr
+    assert english(unknown.stderr)
     nobody = cli(tmp_path, "invite", "P-1001")
     assert nobody.returncode != 0 and "BOT_USERNAME" in nobody.stderr
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,11 +38,18 @@ from services.importer import (
     import_bytes,
     import_file,
 )
+from services.importer.columns import Col
+from services.phrase import Language
 from tests.conftest import FIXTURES, SAMPLES
 
 Maker = async_sessionmaker[AsyncSession]
 NOW = datetime(2024, 11, 25, 6, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=3)
+CYRILLIC = re.compile("[А-Яа-яЁё]")
+QUOTED = re.compile(r"«[^«»]*(?:«[^«»]*»[^«»]*)*»")
+COLUMNS = sorted(
+    (value for name, value in vars(Col).items() if name.isupper()), key=len, reverse=True
+)
 SCHOOL_12 = "МАОУ «СОШ № 12 г. Челябинска»"
 
 
@@ -383,7 +391,7 @@ async def test_a_bad_file_lists_every_error_and_writes_nothing(
     assert {(e.line, e.column, e.value) for e in report.errors} == BAD_FILES[name]
     assert all(e.file == name for e in report.errors)
     if name in MESSAGES:
-        assert MESSAGES[name] in report.errors[0].message
+        assert MESSAGES[name] in report.errors[0].message.ru
     assert await dump(sessionmaker) == before
 
 
@@ -403,6 +411,35 @@ async def test_error_text_names_line_column_and_value(sessionmaker: Maker) -> No
     )
     assert any("другой организации: «МОУ «Еткульская СОШ»»" in t for t in texts)
 
+    # The operator's terminal gets the same problems in English (`dpo-bot import`).
+    english = [error.render(Language.EN) for error in report.errors]
+    assert any(
+        t.startswith("applications.csv:2: Статус = «Неизвестно»: unknown status (allowed: «")
+        for t in english
+    )
+    assert any(t.startswith("applications.csv:11: Программа: empty") for t in english)
+    assert any(
+        "applications.csv:13: Статус = «Не обработана»: the change «Отменена» → «Не обработана» "
+        "is not allowed" in t
+        for t in english
+    )
+    assert any("another organization: «МОУ «Еткульская СОШ»»" in t for t in english)
+    assert report.summary(Language.EN).endswith("errors: 11; the file was not imported")
+    assert report.summary().endswith("ошибок: 11; файл не загружен")
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+async def test_every_problem_is_said_in_both_languages(sessionmaker: Maker, name: str) -> None:
+    await import_samples(sessionmaker)
+    report = await refused(sessionmaker, (FIXTURES / name).read_bytes(), name)
+    for error in report.errors:
+        assert CYRILLIC.search(error.message.ru), error.message
+        # Cyrillic in English only inside «quotes» (values, labels) and as the fixed column names.
+        bare = QUOTED.sub("", error.message.en)
+        for column in COLUMNS:
+            bare = bare.replace(column, "")
+        assert not CYRILLIC.search(bare), error.message.en
+
 
 @pytest.mark.parametrize(
     ("filename", "data", "message"),
@@ -417,7 +454,8 @@ async def test_unreadable_files(
     sessionmaker: Maker, filename: str, data: bytes, message: str
 ) -> None:
     report = await refused(sessionmaker, data, filename)
-    assert message in report.errors[0].message
+    assert message in report.errors[0].message.ru
+    assert not CYRILLIC.search(QUOTED.sub("", report.errors[0].message.en))
     assert await count(sessionmaker, Person) == 0
 
 
@@ -489,8 +527,9 @@ async def test_a_file_in_no_known_encoding_is_refused(
 ) -> None:
     report = await refused(sessionmaker, data, "people.csv")
     [error] = report.errors
-    assert NOT_DECODED in error.message and hint in error.message
-    assert "сохраните его как «CSV UTF-8»" in error.message
+    assert NOT_DECODED in error.message.ru and hint in error.message.ru
+    assert "сохраните его как «CSV UTF-8»" in error.message.ru
+    assert "neither UTF-8 nor Windows-1251" in error.message.en
     if line is not None:
         assert error.line == line
     assert report.encoding is None
@@ -598,7 +637,7 @@ async def test_a_refused_transition_is_an_error_and_nothing_is_written(sessionma
         (3, "Статус", "Включен в группу"),
         (5, "Статус", "Не обработана"),
     ]
-    assert all("не разрешён" in e.message for e in report.errors)
+    assert all("не разрешён" in e.message.ru for e in report.errors)
     assert await dump(sessionmaker) == before
 
 

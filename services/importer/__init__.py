@@ -64,6 +64,7 @@ from services.importer.report import (
     _Meter,
 )
 from services.importer.rows import MAX_INT4, _parse
+from services.phrase import Phrase
 
 __all__ = [
     "APPLICATION_COLUMNS",
@@ -123,7 +124,8 @@ async def import_file(
     except OSError as exc:
         report = ImportReport(file=path.name, dry_run=dry_run)
         reason = exc.strerror or exc.__class__.__name__
-        report.errors.append(ImportProblem(path.name, None, None, None, f"не прочитан: {reason}"))
+        message = Phrase(f"не прочитан: {reason}", f"not read: {reason}")
+        report.errors.append(ImportProblem(path.name, None, None, None, message))
         raise ImportFailed(report) from exc
     return await import_bytes(session, data, path.name, dry_run=dry_run, progress=progress, now=now)
 

@@ -6,6 +6,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Final
 
+from services.phrase import Phrase
+
 
 class Col:
     """Column headers of the import files, as users and the web module spell them."""
@@ -103,9 +105,9 @@ class FileKind(StrEnum):
 
 
 FILE_KIND_LABELS: Final = {
-    FileKind.PEOPLE: "люди",
-    FileKind.APPLICATIONS: "заявки",
-    FileKind.ASSESSMENT: "оценка",
+    FileKind.PEOPLE: Phrase("люди", "people"),
+    FileKind.APPLICATIONS: Phrase("заявки", "applications"),
+    FileKind.ASSESSMENT: Phrase("оценка", "assessment"),
 }
 
 _REQUIRED: Final[dict[FileKind, tuple[str, ...]]] = {

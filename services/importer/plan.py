@@ -34,10 +34,17 @@ from services.importer.records import (
     _show,
     _Stored,
 )
-from services.importer.report import Counts, GroupMove, ImportReport, Transition
+from services.importer.report import (
+    Counts,
+    GroupMove,
+    ImportReport,
+    Transition,
+    transition_refused,
+)
 from services.importer.rows import _ApplicationRow, _Parsed, _PersonRow, _ResultRow
 from services.importer.write import _PlanWrite
 from services.labels import STATUS_LABELS, fold
+from services.phrase import Phrase
 from services.workflow import TRANSITIONS
 
 
@@ -234,7 +241,11 @@ class _Plan(_PlanWrite):
                     row.line,
                     Col.MUNICIPALITY,
                     municipality,
-                    f"у организации уже указан муниципалитет «{org.municipality}»; не изменён",
+                    Phrase(
+                        f"у организации уже указан муниципалитет «{org.municipality}»; не изменён",
+                        f"the organization already has the municipality «{org.municipality}»; "
+                        "left as it is",
+                    ),
                 )
         org.touched = True
         return org
@@ -274,8 +285,12 @@ class _Plan(_PlanWrite):
                     row.line,
                     column,
                     _show(value),
-                    f"отличается от строки {line} («{_show(first)}»); "
-                    f"оставлено значение строки {line}",
+                    Phrase(
+                        f"отличается от строки {line} («{_show(first)}»); "
+                        f"оставлено значение строки {line}",
+                        f"differs from line {line} («{_show(first)}»); "
+                        f"the value of line {line} is kept",
+                    ),
                 )
             return
         record.given[attribute] = (row.line, value)
@@ -322,8 +337,12 @@ class _Plan(_PlanWrite):
                 row.line,
                 Col.ORGANIZATION,
                 row.organization,
-                f"заявитель {row.applicant_code} относится к другой организации: "
-                f"«{applicant.org.name}»",
+                Phrase(
+                    f"заявитель {row.applicant_code} относится к другой организации: "
+                    f"«{applicant.org.name}»",
+                    f"applicant {row.applicant_code} belongs to another organization: "
+                    f"«{applicant.org.name}»",
+                ),
             )
             return
         group = self._group(self._program(row), row)
@@ -338,7 +357,11 @@ class _Plan(_PlanWrite):
                 row.line,
                 Col.APPLICANT_CODE,
                 row.applicant_code,
-                f"заявка № {row.number} подана другим заявителем ({stored.applicant_code})",
+                Phrase(
+                    f"заявка № {row.number} подана другим заявителем ({stored.applicant_code})",
+                    f"application № {row.number} was filed by another applicant "
+                    f"({stored.applicant_code})",
+                ),
             )
             return
         target: Status | None = None
@@ -349,8 +372,7 @@ class _Plan(_PlanWrite):
                     row.line,
                     Col.STATUS,
                     STATUS_LABELS[row.status],
-                    f"переход «{STATUS_LABELS[stored.status]}» → «{STATUS_LABELS[row.status]}» "
-                    "не разрешён",
+                    transition_refused(stored.status, row.status),
                 )
                 return
             target = row.status
@@ -369,7 +391,13 @@ class _Plan(_PlanWrite):
     def _plan_result(self, row: _ResultRow) -> None:
         person = self.people.get(row.code)
         if person is None:
-            self.problems.error(row.sheet, row.line, Col.CODE, row.code, "неизвестный код человека")
+            self.problems.error(
+                row.sheet,
+                row.line,
+                Col.CODE,
+                row.code,
+                Phrase("неизвестный код человека", "unknown person code"),
+            )
             return
         key = fold(row.section)
         section = self.sections.get(key)

@@ -8,6 +8,8 @@ from typing import Final
 
 from models import Status
 from services.importer.columns import FILE_KIND_LABELS, FileKind
+from services.labels import STATUS_LABELS
+from services.phrase import Language, Phrase
 from services.tabular import CP1251
 
 Progress = Callable[[int, int], None]
@@ -24,19 +26,30 @@ class ImportProblem:
     line: int | None
     column: str | None
     value: str | None
-    message: str
+    message: Phrase
     sheet: str | None = None
 
     def __str__(self) -> str:
+        return self.render(Language.RU)
+
+    def render(self, language: Language) -> str:
         where = self.file if self.sheet is None else f"{self.file}[{self.sheet}]"
         if self.line is not None:
             where += f":{self.line}"
+        message = self.message.say(language)
         if self.column is None:
-            return f"{where}: {self.message}"
+            return f"{where}: {message}"
         if self.value is None:
-            return f"{where}: {self.column}: {self.message}"
+            return f"{where}: {self.column}: {message}"
         value = self.value if len(self.value) <= 80 else self.value[:79] + "…"
-        return f"{where}: {self.column} = «{value}»: {self.message}"
+        return f"{where}: {self.column} = «{value}»: {message}"
+
+
+def transition_refused(current: Status, target: Status) -> Phrase:
+    old, new = STATUS_LABELS[current], STATUS_LABELS[target]
+    return Phrase(
+        f"переход «{old}» → «{new}» не разрешён", f"the change «{old}» → «{new}» is not allowed"
+    )
 
 
 @dataclass
@@ -95,37 +108,82 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.errors
 
-    def summary(self) -> str:
-        """A few Russian lines for the operator or the staff member who sent the file."""
-        kinds = ", ".join(FILE_KIND_LABELS[kind] for kind in self.kinds) or "—"
-        head = f"{self.file}: {kinds}; строк: {self.rows}"
-        lines = [head + (" (пробный прогон, ничего не записано)" if self.dry_run else "")]
+    def summary(self, language: Language = Language.RU) -> str:
+        """A few lines: Russian for the staff member who sent the file, English for the operator."""
+        words = _SUMMARY_WORDS[language]
+        kinds = ", ".join(FILE_KIND_LABELS[kind].say(language) for kind in self.kinds) or "—"
+        head = f"{self.file}: {kinds}; {words['rows']}: {self.rows}"
+        lines = [head + (words["dry_run"] if self.dry_run else "")]
         if self.encoding in ENCODING_LABELS:
-            lines.append(f"  кодировка: {ENCODING_LABELS[self.encoding]}")
+            lines.append(f"  {words['encoding']}: {ENCODING_LABELS[self.encoding]}")
         entities = (
-            ("организации", self.organizations),
-            ("люди", self.people),
-            ("программы", self.programs),
-            ("группы", self.groups),
-            ("заявки", self.applications),
-            ("разделы оценки", self.sections),
-            ("результаты оценки", self.results),
+            ("organizations", self.organizations),
+            ("people", self.people),
+            ("programs", self.programs),
+            ("groups", self.groups),
+            ("applications", self.applications),
+            ("sections", self.sections),
+            ("results", self.results),
         )
-        for label, counts in entities:
+        for name, counts in entities:
             if counts.total:
                 lines.append(
-                    f"  {label}: создано {counts.created}, изменено {counts.updated}, "
-                    f"без изменений {counts.unchanged}"
+                    f"  {words[name]}: {words['created']} {counts.created}, "
+                    f"{words['updated']} {counts.updated}, {words['unchanged']} {counts.unchanged}"
                 )
         if self.transitions:
-            lines.append(f"  смен статуса: {len(self.transitions)}")
+            lines.append(f"  {words['transitions']}: {len(self.transitions)}")
         if self.group_changes:
-            lines.append(f"  смен группы: {len(self.group_changes)}")
+            lines.append(f"  {words['group_changes']}: {len(self.group_changes)}")
         if self.warnings:
-            lines.append(f"  предупреждений: {len(self.warnings)}")
+            lines.append(f"  {words['warnings']}: {len(self.warnings)}")
         if self.errors:
-            lines.append(f"  ошибок: {len(self.errors)}; файл не загружен")
+            lines.append(f"  {words['errors']}: {len(self.errors)}; {words['refused']}")
         return "\n".join(lines)
+
+
+_SUMMARY_WORDS: Final[dict[Language, dict[str, str]]] = {
+    Language.RU: {
+        "rows": "строк",
+        "dry_run": " (пробный прогон, ничего не записано)",
+        "encoding": "кодировка",
+        "organizations": "организации",
+        "people": "люди",
+        "programs": "программы",
+        "groups": "группы",
+        "applications": "заявки",
+        "sections": "разделы оценки",
+        "results": "результаты оценки",
+        "created": "создано",
+        "updated": "изменено",
+        "unchanged": "без изменений",
+        "transitions": "смен статуса",
+        "group_changes": "смен группы",
+        "warnings": "предупреждений",
+        "errors": "ошибок",
+        "refused": "файл не загружен",
+    },
+    Language.EN: {
+        "rows": "rows",
+        "dry_run": " (dry run, nothing written)",
+        "encoding": "encoding",
+        "organizations": "organizations",
+        "people": "people",
+        "programs": "programs",
+        "groups": "groups",
+        "applications": "applications",
+        "sections": "assessment sections",
+        "results": "assessment results",
+        "created": "created",
+        "updated": "updated",
+        "unchanged": "unchanged",
+        "transitions": "status changes",
+        "group_changes": "group changes",
+        "warnings": "warnings",
+        "errors": "errors",
+        "refused": "the file was not imported",
+    },
+}
 
 
 class ImportFailed(Exception):

@@ -33,6 +33,7 @@ from services.labels import (
     status_from_label,
 )
 from services.phones import InvalidPhone, normalize_phone
+from services.phrase import Language, Phrase
 from services.tabular import TabularError, read_tables
 
 MAX_INT4: Final = 2**31 - 1
@@ -50,12 +51,12 @@ class _Problems:
         line: int | None,
         column: str | None,
         value: str | None,
-        message: str,
+        message: Phrase,
     ) -> None:
         self.errors.append(ImportProblem(self.file, line, column, value, message, sheet))
 
     def warning(
-        self, sheet: str | None, line: int, column: str, value: str | None, message: str
+        self, sheet: str | None, line: int, column: str, value: str | None, message: Phrase
     ) -> None:
         self.warnings.append(ImportProblem(self.file, line, column, value, message, sheet))
 
@@ -182,7 +183,7 @@ class _Row:
             return ""
         return self.cells[index]
 
-    def fail(self, column: str, value: str | None, message: str) -> None:
+    def fail(self, column: str, value: str | None, message: Phrase) -> None:
         self.problems.error(self.sheet, self.line, column, value, message)
         self.ok = False
 
@@ -190,11 +191,15 @@ class _Row:
         value = self.raw(column)
         if not value:
             if required:
-                self.fail(column, None, "не заполнено")
+                self.fail(column, None, Phrase("не заполнено", "empty"))
             return ""
         limit = _LIMITS.get(column)
         if limit is not None and len(value) > limit:
-            self.fail(column, value, f"длиннее {limit} символов")
+            self.fail(
+                column,
+                value,
+                Phrase(f"длиннее {limit} символов", f"longer than {limit} characters"),
+            )
         return value
 
     def optional(self, column: str) -> str | None:
@@ -203,7 +208,11 @@ class _Row:
     def number(self, column: str) -> int:
         value = self.text(column)
         if value and (not value.isdigit() or not 0 < int(value) <= MAX_INT4):
-            self.fail(column, value, "ожидается целое положительное число")
+            self.fail(
+                column,
+                value,
+                Phrase("ожидается целое положительное число", "a positive whole number expected"),
+            )
             return 0
         return int(value) if value else 0
 
@@ -211,8 +220,14 @@ class _Row:
         value = self.text(column)
         status = _status(value) if value else None
         if status is None and value:
+            allowed = _labels(STATUS_LABELS.values())
             self.fail(
-                column, value, f"неизвестный статус (допустимо: {_labels(STATUS_LABELS.values())})"
+                column,
+                value,
+                Phrase(
+                    f"неизвестный статус (допустимо: {allowed})",
+                    f"unknown status (allowed: {allowed})",
+                ),
             )
         return status or Status.NEW
 
@@ -223,7 +238,10 @@ class _Row:
             self.fail(
                 column,
                 value,
-                f"неизвестный вид заявки (допустимо: {_labels(KIND_LABELS.values())})",
+                Phrase(
+                    f"неизвестный вид заявки (допустимо: {_labels(KIND_LABELS.values())})",
+                    f"unknown kind of application (allowed: {_labels(KIND_LABELS.values())})",
+                ),
             )
         return kind or Kind.COURSE
 
@@ -241,13 +259,17 @@ class _Row:
             else:
                 roles.add(role)
         if unknown:
+            allowed = _labels(ROLE_LABELS.values())
             self.fail(
                 column,
                 value,
-                f"неизвестная роль {_labels(unknown)} (допустимо: {_labels(ROLE_LABELS.values())})",
+                Phrase(
+                    f"неизвестная роль {_labels(unknown)} (допустимо: {allowed})",
+                    f"unknown role {_labels(unknown)} (allowed: {allowed})",
+                ),
             )
         elif value and not roles:
-            self.fail(column, value, "не указана ни одна роль")
+            self.fail(column, value, Phrase("не указана ни одна роль", "no role given"))
         return frozenset(roles)
 
     def phone(self, column: str) -> str | None:
@@ -257,7 +279,7 @@ class _Row:
         try:
             return normalize_phone(value)
         except InvalidPhone:
-            self.fail(column, value, "неверный номер телефона")
+            self.fail(column, value, Phrase("неверный номер телефона", "not a valid phone number"))
             return None
 
     def hours(self, column: str) -> int | None:
@@ -266,7 +288,14 @@ class _Row:
             return None
         hours = _hours(value)
         if hours is None:
-            self.fail(column, value, "ожидается число часов, например «72» или «72 ч.»")
+            self.fail(
+                column,
+                value,
+                Phrase(
+                    "ожидается число часов, например «72» или «72 ч.»",
+                    "a number of hours expected, e.g. «72» or «72 ч.»",
+                ),
+            )
         return hours
 
     def study_dates(self, column: str) -> tuple[date, date] | None:
@@ -275,9 +304,19 @@ class _Row:
             return None
         study = _study_dates(value)
         if study is None:
-            self.fail(column, value, "ожидается «ДД.ММ.ГГГГ - ДД.ММ.ГГГГ»")
+            self.fail(
+                column,
+                value,
+                Phrase("ожидается «ДД.ММ.ГГГГ - ДД.ММ.ГГГГ»", "«DD.MM.YYYY - DD.MM.YYYY» expected"),
+            )
         elif study[1] < study[0]:
-            self.fail(column, value, "дата окончания раньше даты начала")
+            self.fail(
+                column,
+                value,
+                Phrase(
+                    "дата окончания раньше даты начала", "the end date is before the start date"
+                ),
+            )
             return None
         return study
 
@@ -287,14 +326,16 @@ class _Row:
             return None
         day = _day(value)
         if day is None:
-            self.fail(column, value, "ожидается дата «ДД.ММ.ГГГГ»")
+            self.fail(
+                column, value, Phrase("ожидается дата «ДД.ММ.ГГГГ»", "a date «DD.MM.YYYY» expected")
+            )
         return day
 
     def passed(self, column: str) -> bool:
         value = self.text(column)
         folded = fold(value)
         if value and folded not in _YES | _NO:
-            self.fail(column, value, "ожидается «да» или «нет»")
+            self.fail(column, value, Phrase("ожидается «да» или «нет»", "«да» or «нет» expected"))
         return folded in _YES
 
 
@@ -377,7 +418,13 @@ def _parse(data: bytes, filename: str, tick: Progress) -> _Parsed:
     except TabularError as exc:
         parsed.problems.error(exc.sheet, exc.line, None, None, exc.message)
     if not parsed.kinds and not parsed.problems.errors:
-        parsed.problems.error(None, None, None, None, "в файле нет ни одной таблицы")
+        parsed.problems.error(
+            None,
+            None,
+            None,
+            None,
+            Phrase("в файле нет ни одной таблицы", "the file holds no table"),
+        )
     return parsed
 
 
@@ -389,7 +436,13 @@ def _detect(
     for index, cell in enumerate(header):
         key = fold(cell)
         if key and key in by_fold:
-            problems.error(sheet, line, cell, None, "столбец повторяется в заголовке")
+            problems.error(
+                sheet,
+                line,
+                cell,
+                None,
+                Phrase("столбец повторяется в заголовке", "the column repeats in the header"),
+            )
             return None
         if key:
             by_fold[key] = index
@@ -401,8 +454,17 @@ def _detect(
         kind for kind in _KIND_ORDER if len(present(_REQUIRED[kind])) == len(_REQUIRED[kind])
     ]
     if len(matching) > 1:
-        kinds = ", ".join(FILE_KIND_LABELS[kind] for kind in matching)
-        problems.error(sheet, line, None, None, f"заголовок подходит к нескольким видам: {kinds}")
+        ru, en = (_kinds(matching, language) for language in Language)
+        problems.error(
+            sheet,
+            line,
+            None,
+            None,
+            Phrase(
+                f"заголовок подходит к нескольким видам: {ru}",
+                f"the header fits several kinds: {en}",
+            ),
+        )
         return None
     if not matching:
         best = max(
@@ -415,25 +477,38 @@ def _detect(
                 line,
                 None,
                 None,
-                "заголовок не распознан: ожидаются столбцы "
-                + "; или ".join(
-                    f"{FILE_KIND_LABELS[kind]}: {', '.join(_REQUIRED[kind])}"
-                    for kind in _KIND_ORDER
+                Phrase(
+                    "заголовок не распознан: ожидаются столбцы "
+                    + "; или ".join(_expected(kind, Language.RU) for kind in _KIND_ORDER),
+                    "the header is not recognised: columns expected "
+                    + "; or ".join(_expected(kind, Language.EN) for kind in _KIND_ORDER),
                 ),
             )
         else:
             missing = [column for column in _REQUIRED[best] if column not in found]
+            best_ru, best_en = (FILE_KIND_LABELS[best].say(language) for language in Language)
             problems.error(
                 sheet,
                 line,
                 None,
                 None,
-                f"не хватает столбцов ({FILE_KIND_LABELS[best]}): {', '.join(missing)}",
+                Phrase(
+                    f"не хватает столбцов ({best_ru}): {', '.join(missing)}",
+                    f"columns missing ({best_en}): {', '.join(missing)}",
+                ),
             )
         return None
     kind = matching[0]
     known = _REQUIRED[kind] + _OPTIONAL.get(kind, ())
     return kind, {column: by_fold[fold(column)] for column in known if fold(column) in by_fold}
+
+
+def _kinds(kinds: Iterable[FileKind], language: Language) -> str:
+    return ", ".join(FILE_KIND_LABELS[kind].say(language) for kind in kinds)
+
+
+def _expected(kind: FileKind, language: Language) -> str:
+    return f"{FILE_KIND_LABELS[kind].say(language)}: {', '.join(_REQUIRED[kind])}"
 
 
 def _read_person(parsed: _Parsed, row: _Row, codes: dict[str, int]) -> None:
@@ -451,7 +526,14 @@ def _read_person(parsed: _Parsed, row: _Row, codes: dict[str, int]) -> None:
     if code:
         first = codes.setdefault(code, row.line)
         if first != row.line:
-            row.fail(Col.CODE, code, f"код повторяется (уже в строке {first})")
+            row.fail(
+                Col.CODE,
+                code,
+                Phrase(
+                    f"код повторяется (уже в строке {first})",
+                    f"the code repeats (already on line {first})",
+                ),
+            )
     if row.ok:
         parsed.people.append(person)
 
@@ -481,7 +563,14 @@ def _read_application(parsed: _Parsed, row: _Row, numbers: dict[int, int]) -> No
     if number:
         first = numbers.setdefault(number, row.line)
         if first != row.line:
-            row.fail(Col.NUMBER, str(number), f"номер повторяется (уже в строке {first})")
+            row.fail(
+                Col.NUMBER,
+                str(number),
+                Phrase(
+                    f"номер повторяется (уже в строке {first})",
+                    f"the number repeats (already on line {first})",
+                ),
+            )
     if row.ok:
         parsed.applications.append(application)
 
@@ -497,6 +586,13 @@ def _read_result(parsed: _Parsed, row: _Row, seen: dict[tuple[str, str], int]) -
     if result.code and result.section:
         first = seen.setdefault((result.code, fold(result.section)), row.line)
         if first != row.line:
-            row.fail(Col.SECTION, result.section, f"раздел для этого кода уже в строке {first}")
+            row.fail(
+                Col.SECTION,
+                result.section,
+                Phrase(
+                    f"раздел для этого кода уже в строке {first}",
+                    f"the section for this code is already on line {first}",
+                ),
+            )
     if row.ok:
         parsed.results.append(result)

@@ -36,9 +36,16 @@ from services.importer.records import (
     _Result,
     _Section,
 )
-from services.importer.report import GroupMove, ImportReport, Transition, _Meter
+from services.importer.report import (
+    GroupMove,
+    ImportReport,
+    Transition,
+    _Meter,
+    transition_refused,
+)
 from services.importer.rows import _Problems
 from services.labels import STATUS_LABELS, fold
+from services.phrase import Phrase
 from services.workflow import (
     Actor,
     GroupNotAllowed,
@@ -333,16 +340,21 @@ class _PlanWrite:
         )
 
 
-def _refusal(exc: WorkflowError) -> str:
+def _refusal(exc: WorkflowError) -> Phrase:
     """The workflow's refusal in the operator's words."""
     if isinstance(exc, TransitionNotAllowed):
-        return f"переход «{STATUS_LABELS[exc.current]}» → «{STATUS_LABELS[exc.target]}» не разрешён"
+        return transition_refused(exc.current, exc.target)
     if isinstance(exc, StaleStatus):
         # Someone changed the application while the file was being imported.
-        return f"заявка изменилась во время загрузки: теперь «{STATUS_LABELS[exc.current]}»"
+        now = STATUS_LABELS[exc.current]
+        return Phrase(
+            f"заявка изменилась во время загрузки: теперь «{now}»",
+            f"the application changed during the import: now «{now}»",
+        )
     if isinstance(exc, GroupNotAllowed):
-        return "смена группы отклонена"
-    return f"изменение отклонено ({exc.__class__.__name__})"
+        return Phrase("смена группы отклонена", "the change of group was refused")
+    name = exc.__class__.__name__
+    return Phrase(f"изменение отклонено ({name})", f"the change was refused ({name})")
 
 
 class _Writer:
