@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.db import create_engine, create_sessionmaker
 from models import Base
+from services.importer.columns import Col
 
 PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 # Connections one test engine may open to PostgreSQL (the server is shared with other runs).
@@ -22,6 +24,22 @@ SAMPLES = Path(
     os.environ.get("DPO_SAMPLES", Path(__file__).resolve().parents[1] / "bot" / "samples")
 )
 FIXTURES = Path(__file__).parent / "fixtures"
+
+CYRILLIC = re.compile("[А-Яа-яЁё]")
+# «…» with one level of «…» inside, as in «МОУ «Еткульская СОШ»».
+QUOTED = re.compile(r"«[^«»]*(?:«[^«»]*»[^«»]*)*»")
+IMPORT_COLUMNS = sorted(
+    (value for name, value in vars(Col).items() if name.isupper()), key=len, reverse=True
+)
+
+
+def english(text: str) -> bool:
+    """The text speaks English: Cyrillic only in «quoted» values and the fixed column names."""
+    bare = QUOTED.sub("", text)
+    for column in IMPORT_COLUMNS:
+        bare = bare.replace(column, "")
+    return not CYRILLIC.search(bare)
+
 
 _pg_state: dict[str, str | None] = {}
 

@@ -12,12 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from services.importer.columns import Col
-from tests.conftest import FIXTURES, SAMPLES
+from tests.conftest import FIXTURES, SAMPLES, english
 from tests.e2e.conftest import DPO_BOT, TOKEN
 from tests.fakeapi import FakeTelegram
 
-COLUMNS = [value for name, value in vars(Col).items() if name.isupper()]
 SAMPLE_FILES = [SAMPLES / "people.csv", SAMPLES / "applications.csv", SAMPLES / "assessment.csv"]
 
 
@@ -35,14 +33,6 @@ def cli(
         text=True,
         timeout=120,
     )
-
-
-def english(output: str) -> bool:
-    """The output speaks English: Cyrillic only in «quoted» values and the fixed column names."""
-    bare = re.sub(r"«[^»]*»", "", output)
-    for column in sorted(COLUMNS, key=len, reverse=True):
-        bare = bare.replace(column, "")
-    return not re.search("[А-Яа-яЁё]", bare)
 
 
 def digest(path: Path) -> str:

@@ -110,7 +110,7 @@ class ImportReport:
 
     def summary(self, language: Language = Language.RU) -> str:
         """A few lines: Russian for the staff member who sent the file, English for the operator."""
-        words = _SUMMARY_WORDS[language]
+        words = {name: word.say(language) for name, word in _SUMMARY_WORDS.items()}
         kinds = ", ".join(FILE_KIND_LABELS[kind].say(language) for kind in self.kinds) or "—"
         head = f"{self.file}: {kinds}; {words['rows']}: {self.rows}"
         lines = [head + (words["dry_run"] if self.dry_run else "")]
@@ -142,47 +142,26 @@ class ImportReport:
         return "\n".join(lines)
 
 
-_SUMMARY_WORDS: Final[dict[Language, dict[str, str]]] = {
-    Language.RU: {
-        "rows": "строк",
-        "dry_run": " (пробный прогон, ничего не записано)",
-        "encoding": "кодировка",
-        "organizations": "организации",
-        "people": "люди",
-        "programs": "программы",
-        "groups": "группы",
-        "applications": "заявки",
-        "sections": "разделы оценки",
-        "results": "результаты оценки",
-        "created": "создано",
-        "updated": "изменено",
-        "unchanged": "без изменений",
-        "transitions": "смен статуса",
-        "group_changes": "смен группы",
-        "warnings": "предупреждений",
-        "errors": "ошибок",
-        "refused": "файл не загружен",
-    },
-    Language.EN: {
-        "rows": "rows",
-        "dry_run": " (dry run, nothing written)",
-        "encoding": "encoding",
-        "organizations": "organizations",
-        "people": "people",
-        "programs": "programs",
-        "groups": "groups",
-        "applications": "applications",
-        "sections": "assessment sections",
-        "results": "assessment results",
-        "created": "created",
-        "updated": "updated",
-        "unchanged": "unchanged",
-        "transitions": "status changes",
-        "group_changes": "group changes",
-        "warnings": "warnings",
-        "errors": "errors",
-        "refused": "the file was not imported",
-    },
+# The summary's words, each in both languages (`services.phrase`).
+_SUMMARY_WORDS: Final = {
+    "rows": Phrase("строк", "rows"),
+    "dry_run": Phrase(" (пробный прогон, ничего не записано)", " (dry run, nothing written)"),
+    "encoding": Phrase("кодировка", "encoding"),
+    "organizations": Phrase("организации", "organizations"),
+    "people": Phrase("люди", "people"),
+    "programs": Phrase("программы", "programs"),
+    "groups": Phrase("группы", "groups"),
+    "applications": Phrase("заявки", "applications"),
+    "sections": Phrase("разделы оценки", "assessment sections"),
+    "results": Phrase("результаты оценки", "assessment results"),
+    "created": Phrase("создано", "created"),
+    "updated": Phrase("изменено", "updated"),
+    "unchanged": Phrase("без изменений", "unchanged"),
+    "transitions": Phrase("смен статуса", "status changes"),
+    "group_changes": Phrase("смен группы", "group changes"),
+    "warnings": Phrase("предупреждений", "warnings"),
+    "errors": Phrase("ошибок", "errors"),
+    "refused": Phrase("файл не загружен", "the file was not imported"),
 }
 
 

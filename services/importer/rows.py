@@ -453,17 +453,16 @@ def _detect(
     matching = [
         kind for kind in _KIND_ORDER if len(present(_REQUIRED[kind])) == len(_REQUIRED[kind])
     ]
+
+    def refuse(message: Phrase) -> None:
+        problems.error(sheet, line, None, None, message)
+
     if len(matching) > 1:
-        ru, en = (_kinds(matching, language) for language in Language)
-        problems.error(
-            sheet,
-            line,
-            None,
-            None,
+        refuse(
             Phrase(
-                f"заголовок подходит к нескольким видам: {ru}",
-                f"the header fits several kinds: {en}",
-            ),
+                f"заголовок подходит к нескольким видам: {_kinds(matching, Language.RU)}",
+                f"the header fits several kinds: {_kinds(matching, Language.EN)}",
+            )
         )
         return None
     if not matching:
@@ -472,30 +471,22 @@ def _detect(
         )
         found = present(_REQUIRED[best])
         if not found:
-            problems.error(
-                sheet,
-                line,
-                None,
-                None,
+            refuse(
                 Phrase(
                     "заголовок не распознан: ожидаются столбцы "
                     + "; или ".join(_expected(kind, Language.RU) for kind in _KIND_ORDER),
                     "the header is not recognised: columns expected "
                     + "; or ".join(_expected(kind, Language.EN) for kind in _KIND_ORDER),
-                ),
+                )
             )
         else:
-            missing = [column for column in _REQUIRED[best] if column not in found]
-            best_ru, best_en = (FILE_KIND_LABELS[best].say(language) for language in Language)
-            problems.error(
-                sheet,
-                line,
-                None,
-                None,
+            missing = ", ".join(column for column in _REQUIRED[best] if column not in found)
+            label = FILE_KIND_LABELS[best]
+            refuse(
                 Phrase(
-                    f"не хватает столбцов ({best_ru}): {', '.join(missing)}",
-                    f"columns missing ({best_en}): {', '.join(missing)}",
-                ),
+                    f"не хватает столбцов ({label.ru}): {missing}",
+                    f"columns missing ({label.en}): {missing}",
+                )
             )
         return None
     kind = matching[0]
