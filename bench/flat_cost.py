@@ -258,8 +258,8 @@ def operations() -> dict[str, Operation]:
     """The operations by name; each runs in a transaction that is rolled back afterwards."""
     # Imported here: the handlers' modules build aiogram routers, which a caller of `populate`
     # alone does not need.
-    from handlers import applications as director_screens
-    from handlers import staff as staff_screens
+    from handlers.director import applications as director_screens
+    from handlers.staff import queue as staff_screens
     from services import api, cards, exporter, overview
     from services.api_models import ListQuery
     from services.calendar import WorkCalendar

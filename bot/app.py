@@ -40,7 +40,7 @@ from handlers.middlewares import (
     ReadOnlyHandlers,
     UnitOfWorkMiddleware,
 )
-from handlers.outbox_render import OutboxRenderer
+from handlers.render.outbox import OutboxRenderer
 from services import notifications
 
 log = logging.getLogger(__name__)

@@ -1,47 +1,31 @@
-"""Routers of the bot, one per feature; `routers()` returns them in the order they must run."""
+"""The bot's routers, built fresh by `routers()` in the order they must run.
+
+Each call builds new routers (a process builds one dispatcher; tests build one per test). The
+order is the product's: the way in first (consent, linking), then the screens of linked people
+under one router that checks the link once, and last the answer to whatever nobody handled.
+"""
 
 from __future__ import annotations
 
 from aiogram import Router
 
+from handlers.filters import Unlinked
+
 
 def routers() -> list[Router]:
-    from handlers import (
-        applications,
-        cancel,
-        common,
-        consent,
-        decide,
-        deputy,
-        linking,
-        presence,
-        roles,
-        settings,
-        staff,
-        staff_files,
-        start,
-        teacher,
-    )
+    from handlers import director, entry, fallback, menu, settings, staff, teacher
 
-    ordered = [
-        presence.router,  # notes that a person who had blocked the bot is back; never answers
-        start.router,  # /start and the consent button
-        consent.router,  # before consent: the consent again, whatever was sent
-        cancel.router,  # /cancel before any conversation state
-        linking.router,  # consent given, account not linked: code or phone
-        roles.router,  # /role, /help, menu words: before every prompt, never taken as input
-        settings.router,  # /settings and its prompts
-        deputy.router,  # /deputy and its prompts
-        decide.router,  # cards: decisions, comments, tabs, group change
-        teacher.router,  # «Мои заявки», withdrawal, «Ответить»: before a director's search
-        staff_files.router,  # documents sent to the bot: staff import; /export
-        staff.router,  # the institute's staff: queue, inclusion, assessment, overview
-        applications.router,  # «Заявки»: list, search (a director's free text), bulk approval
-        common.router,  # whatever nobody else handled
-    ]
-    for router in ordered:
-        # Production builds one dispatcher per process; tests build one per test, and aiogram
-        # refuses to attach a router twice. Routers hold only handlers and filters (all state
-        # lives in the dispatcher's middlewares), so detaching them is safe.
-        router._parent_router = None
-    return ordered
+    linked = Router(name="handlers.linked")
+    # `entry.linking` answers everyone not linked before this router is reached; the filter
+    # keeps it so should the order ever change.
+    linked.message.filter(~Unlinked())
+    linked.callback_query.filter(~Unlinked())
+    linked.include_routers(
+        menu.build_router(),  # /role, /help, menu words: before every prompt, never taken as input
+        settings.build_router(),  # /settings and its prompts
+        director.build_router(),  # /deputy; cards: decisions, comments, tabs, group change
+        teacher.build_router(),  # «Мои заявки», withdrawal, «Ответить»: before a director's search
+        staff.build_router(),  # the institute's staff: files, queue, inclusion, overview
+        director.build_list_router(),  # «Заявки»: list, search (free text), bulk approval
+    )
+    return [entry.build_router(), linked, fallback.build_router()]

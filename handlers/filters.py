@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 
-from models import Person
+from models import Person, Role
 
 
 class NotConsented(Filter):
@@ -25,3 +25,10 @@ class Unreachable(Filter):
 
     async def __call__(self, event: TelegramObject, person: Person | None = None) -> bool:
         return person is not None and not person.reachable
+
+
+class IsStaff(Filter):
+    """The linked person holds the role «Работник ЧИРО» (whatever role is active)."""
+
+    async def __call__(self, event: TelegramObject, person: Person | None = None) -> bool:
+        return person is not None and Role.STAFF in person.roles

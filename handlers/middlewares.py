@@ -132,7 +132,7 @@ class ReadOnlyHandlers(BaseMiddleware):
 class ConsentMiddleware(BaseMiddleware):
     """Puts `consented` (has this Telegram account accepted the consent?) into handler data.
 
-    The gate itself is `handlers.consent`: a router that answers everything else with the
+    The gate itself is `handlers.entry.consent`: a router that answers everything else with the
     consent until it is accepted. Positive answers are cached: the bot never withdraws consent.
     """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from handlers.cards import MAX_TEXT
+from handlers.render.cards import MAX_TEXT
 
 PAGE_SIZE = 10
 
@@ -65,3 +65,21 @@ def window(
     shown = pages[page]
     rest = max(0, total - (shown[-1] + 1 if shown else 0))
     return Window(page, shown, page + 1 + -(-rest // per_page), rest > 0)
+
+
+def split_messages(lines: list[str], limit: int = MAX_TEXT) -> list[str]:
+    """Lines joined into messages of at most `limit` characters (a longer line is cut)."""
+    parts: list[str] = []
+    current = ""
+    for line in lines:
+        if len(line) > limit:
+            line = line[: limit - 1] + "…"
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts

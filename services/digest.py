@@ -46,7 +46,7 @@ from services.quiet import Window, is_quiet, parse_hhmm, window_of
 # DigestLog kinds: the daily passes.
 DIGEST: Final = "digest"
 
-# Message layout shared with the renderer (handlers.digest_render): a part holds at most
+# Message layout shared with the renderer (handlers.render.digest): a part holds at most
 # PART_LINES lines below its head; the renderer keeps every line within LINE_CHARS characters of
 # HTML and the head within HEAD_CHARS, so a part never exceeds Telegram's 4096 characters
 # (400 + 28 x 121 = 3788). Deciding the parts here, when queueing, gives one outbox row per

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from bot.api import build_web_app
 from bot.app import STOP_GRACE_SECONDS
 from bot.settings import Settings
-from handlers import overview_chart
+from handlers.render import overview_chart
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = (ROOT / "Dockerfile").read_text()

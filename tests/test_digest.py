@@ -16,9 +16,9 @@ from bench.digest_1000 import populate
 from bot.db import create_engine, create_sessionmaker
 from bot.scheduler import run_passes
 from bot.sender import Outgoing
-from handlers import digest_render
-from handlers.applications import BulkCb
+from handlers.director.applications import BulkCb
 from handlers.keyboards import CardCb
+from handlers.render import digest as digest_render
 from models import (
     Application,
     Base,

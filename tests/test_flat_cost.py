@@ -298,7 +298,7 @@ def _numbers(text: str) -> list[int]:
 async def test_director_list_page_three_reads_only_up_to_its_entries(
     sqlite_sessionmaker: Maker,
 ) -> None:
-    from handlers.applications import render_list
+    from handlers.director.applications import render_list
 
     async with sqlite_sessionmaker.begin() as session:
         apps = await school_with_history(session, 100)
@@ -328,7 +328,7 @@ async def test_director_list_page_three_reads_only_up_to_its_entries(
 
 
 async def test_staff_queue_page_and_picker_are_limited_in_sql(sqlite_sessionmaker: Maker) -> None:
-    from handlers.staff import render_pick, render_queue
+    from handlers.staff.queue import render_pick, render_queue
 
     async with sqlite_sessionmaker.begin() as session:
         apps = await school_with_history(session, 100)

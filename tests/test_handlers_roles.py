@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.roles import apply_role_menu
+from handlers.menu import apply_role_menu
 from models import ConsentRecord, Person, Role
 from services.roles import effective_role
 from tests import factories as f

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from handlers import staff, staff_files
+from handlers.paging import split_messages
+from handlers.staff import files as staff_files
 from models import (
     Application,
     AssessmentResult,
@@ -262,7 +263,7 @@ async def test_overview_text_and_chart(harness: Harness) -> None:
 
 def test_split_messages_keeps_every_line_within_limit() -> None:
     lines = [f"строка {i} " + "x" * 300 for i in range(60)] + ["y" * 5000]
-    parts = staff.split_messages(lines)
+    parts = split_messages(lines)
     assert all(len(part) <= 4096 for part in parts) and len(parts) > 4
     assert "строка 59" in "".join(parts)
 

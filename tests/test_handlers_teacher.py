@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from handlers import texts
 from handlers.keyboards import reply_keyboard, status_code
-from handlers.teacher_keyboards import MyCb
+from handlers.teacher.keyboards import MyCb
 from models import (
     Application,
     CardMessage,

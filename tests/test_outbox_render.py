@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
-from handlers.outbox_render import OutboxRenderer
+from handlers.render.outbox import OutboxRenderer
 from models import Channel, HistoryEntry, OutboxMessage, Role, Status
 from services import workflow
 from services.notifications import DECIDER_CARD, TEACHER_CARD, refresh_items

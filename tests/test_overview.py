@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.overview_chart import render_chart
+from handlers.render.overview_chart import render_chart
 from models import Role, Status
 from services import assessment, overview
 from services.calendar import WorkCalendar

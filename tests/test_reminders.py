@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduler import run_passes
-from handlers import digest_render
+from handlers.render import digest as digest_render
 from models import Application, Organization, OutboxMessage, ReminderLog, Role, Status
 from services.digest import Schedule
 from tests import factories

@@ -223,7 +223,7 @@ async def test_update_handling_is_bounded(harness: Harness) -> None:
 
 async def test_the_sender_makes_no_bot_api_call_inside_a_transaction(harness: Harness) -> None:
     from bot.sender import OutboxSender
-    from handlers.outbox_render import OutboxRenderer
+    from handlers.render.outbox import OutboxRenderer
     from tests.dispatcher import make_settings
     from tests.fakeapi import User
     from tests.test_handlers_decide import TEACHER

@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -153,12 +152,6 @@ async def test_deputy_acts_within_the_period_and_is_refused_after_it(
     ]
 
 
-def _teacher_screen_wired() -> bool:
-    import handlers
-
-    return any(router.name == "handlers.teacher" for router in handlers.routers())
-
-
 async def test_role_switch_changes_menu_and_commands_but_not_notifications(
     bot: BotProcess, fake: FakeTelegram, db: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
@@ -206,7 +199,6 @@ async def test_role_switch_changes_menu_and_commands_but_not_notifications(
         assert person is not None and person.active_role == "director"
 
 
-@pytest.mark.skipif(not _teacher_screen_wired(), reason="handlers.teacher is not wired yet")
 async def test_listener_role_shows_the_directors_own_applications(
     bot: BotProcess, fake: FakeTelegram, db: async_sessionmaker[AsyncSession]
 ) -> None:

@@ -18,8 +18,7 @@ from tests.fakeapi import FakeTelegram, User
 ORLOVA = User(id=9001, first_name="Татьяна", last_name="Орлова")
 
 
-# Until handlers.routers() lists the staff routers, the process under test gets them from this
-# hook, placed exactly where they belong (before «Заявки»); once listed, the hook does nothing.
+# A staff member of the institute, linked with an invitation like everyone else.
 async def link_staff(fake: FakeTelegram, db: async_sessionmaker[AsyncSession]) -> None:
     async with db.begin() as session:
         (issued,) = await create_invitations(session, codes=["P-9001"], ttl_days=14)

@@ -23,9 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.sender import Outgoing
 from handlers import texts
-from handlers.applications import BulkCb
-from handlers.cards import MAX_TEXT
+from handlers.director.applications import BulkCb
 from handlers.keyboards import CardCb
+from handlers.render.cards import MAX_TEXT
 from models import Application, OutboxMessage, Person, Status, utcnow
 from services.digest import HEAD_CHARS, LINE_CHARS, PART_LINES
 from services.quiet import Window, is_quiet, window_of

@@ -9,11 +9,14 @@ from aiogram.types import Message
 
 from handlers import texts
 
-router = Router(name=__name__)
 
-
-@router.message(Command("cancel"))
 async def cancel(message: Message, state: FSMContext) -> None:
     had_prompt = await state.get_state() is not None
     await state.clear()
     await message.answer(texts.CANCELLED if had_prompt else texts.NOTHING_TO_CANCEL)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(cancel, Command("cancel"))
+    return router

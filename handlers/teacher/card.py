@@ -19,13 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers import texts
-from handlers.cards import fit, tab_text
-from handlers.decide import refusal
-from handlers.filters import Unlinked
+from handlers.director.decide import refusal
 from handlers.keyboards import STATUS_BY_CODE, ReplyCb
+from handlers.menu import NOT_MENU
 from handlers.prompts import comment_text
-from handlers.roles import NOT_MENU
-from handlers.teacher_keyboards import (
+from handlers.render.cards import fit, tab_text
+from handlers.teacher.keyboards import (
     PAGE_SIZE,
     MyCb,
     card_keyboard,
@@ -35,18 +34,13 @@ from handlers.teacher_keyboards import (
     reason_prompt,
     reply_prompt_keyboard,
 )
-from handlers.teacher_states import ReplyComment, Withdraw
+from handlers.teacher.states import ReplyComment, Withdraw
 from models import Application, Channel, Person, Status, utcnow
 from services import cards, my_applications, workflow
 from services.notifications import TEACHER_CARD
 from services.workflow import Actor, Capacity, NotAllowed, StaleStatus, WorkflowError
 
-router = Router(name=__name__)
-
-
 # Linked people only; `linking` answers everyone else before this router is reached.
-router.message.filter(~Unlinked())
-router.callback_query.filter(~Unlinked())
 
 
 def actor(person: Person) -> Actor:
@@ -120,8 +114,6 @@ async def leave_withdrawal(state: FSMContext) -> None:
 # --- the list -------------------------------------------------------------------------------
 
 
-@router.message(Command("my"))
-@router.message(F.text == texts.BTN_MENU_MY)
 async def my_list(
     message: Message, session: AsyncSession, person: Person, state: FSMContext
 ) -> None:
@@ -130,7 +122,6 @@ async def my_list(
     await message.answer(list_text(page), reply_markup=list_keyboard(page))
 
 
-@router.callback_query(MyCb.filter(F.act == "l"))
 async def turn_page(
     query: CallbackQuery,
     callback_data: MyCb,
@@ -151,7 +142,6 @@ async def turn_page(
 # --- the card -------------------------------------------------------------------------------
 
 
-@router.callback_query(MyCb.filter(F.act.in_({"o", "t"})))
 async def open_card(
     query: CallbackQuery,
     callback_data: MyCb,
@@ -191,7 +181,6 @@ async def check_withdrawal(
     return app
 
 
-@router.callback_query(MyCb.filter(F.act.in_({"w", "wy"})))
 async def press_withdraw(
     query: CallbackQuery,
     callback_data: MyCb,
@@ -223,7 +212,6 @@ async def press_withdraw(
     await query.answer()
 
 
-@router.message(Withdraw.reason, F.text, ~F.text.startswith("/"), NOT_MENU)
 async def reason_given(
     message: Message,
     bot: Bot,
@@ -239,12 +227,10 @@ async def reason_given(
     await message.answer(text)
 
 
-@router.message(Withdraw.reason, NOT_MENU)
 async def reason_not_text(message: Message) -> None:
     await message.answer(texts.WITHDRAW_TEXT_ONLY)
 
 
-@router.callback_query(MyCb.filter(F.act == "ws"), Withdraw.reason)
 async def without_reason(
     query: CallbackQuery,
     callback_data: MyCb,
@@ -300,7 +286,6 @@ async def withdraw(
 # --- a reply to a comment -------------------------------------------------------------------
 
 
-@router.callback_query(ReplyCb.filter())
 async def press_reply(
     query: CallbackQuery,
     callback_data: ReplyCb,
@@ -329,7 +314,6 @@ async def press_reply(
     await query.answer()
 
 
-@router.message(ReplyComment.text, F.text, ~F.text.startswith("/"), NOT_MENU)
 async def reply_given(
     message: Message,
     bot: Bot,
@@ -359,12 +343,10 @@ async def reply_given(
     await show(bot, message.chat.id, data.get("prompt"), texts.REPLY_SENT.format(n=number), None)
 
 
-@router.message(ReplyComment.text, NOT_MENU)
 async def reply_not_text(message: Message) -> None:
     await message.answer(texts.REPLY_TEXT_ONLY)
 
 
-@router.callback_query(MyCb.filter(F.act == "rb"), ReplyComment.text)
 async def reply_back(query: CallbackQuery, bot: Bot, state: FSMContext) -> None:
     data = await state.get_data()
     await state.clear()
@@ -373,7 +355,28 @@ async def reply_back(query: CallbackQuery, bot: Bot, state: FSMContext) -> None:
     await query.answer()
 
 
-@router.callback_query(MyCb.filter())
 async def outdated(query: CallbackQuery) -> None:
     # «Без комментария» or «Назад» under a prompt already answered or left, or a forged act.
     await query.answer(texts.BUTTON_OUTDATED, show_alert=True)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(my_list, F.text == texts.BTN_MENU_MY)
+    router.message.register(my_list, Command("my"))
+    router.callback_query.register(turn_page, MyCb.filter(F.act == "l"))
+    router.callback_query.register(open_card, MyCb.filter(F.act.in_({"o", "t"})))
+    router.callback_query.register(press_withdraw, MyCb.filter(F.act.in_({"w", "wy"})))
+    router.message.register(
+        reason_given, Withdraw.reason, F.text, ~F.text.startswith("/"), NOT_MENU
+    )
+    router.message.register(reason_not_text, Withdraw.reason, NOT_MENU)
+    router.callback_query.register(without_reason, MyCb.filter(F.act == "ws"), Withdraw.reason)
+    router.callback_query.register(press_reply, ReplyCb.filter())
+    router.message.register(
+        reply_given, ReplyComment.text, F.text, ~F.text.startswith("/"), NOT_MENU
+    )
+    router.message.register(reply_not_text, ReplyComment.text, NOT_MENU)
+    router.callback_query.register(reply_back, MyCb.filter(F.act == "rb"), ReplyComment.text)
+    router.callback_query.register(outdated, MyCb.filter())
+    return router

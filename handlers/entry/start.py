@@ -12,17 +12,14 @@ from bot.settings import Settings
 from handlers import texts
 from handlers.edits import edit_markup
 from handlers.keyboards import ConsentCb, consent_keyboard, share_phone_keyboard
-from handlers.roles import apply_role_menu, main_menu
+from handlers.menu import apply_role_menu, main_menu
 from models import Person
 from services.consent import record_consent
 from services.invitations import AccountLinkedElsewhere, InvalidInvitation
 from services.linking import TooManyAttempts, link_by_code
 from services.roles import effective_role, held_roles
 
-router = Router(name=__name__)
 
-
-@router.message(CommandStart())
 async def start(
     message: Message,
     command: CommandObject,
@@ -43,7 +40,6 @@ async def start(
     await welcome(message.bot, message.chat.id, session, person, settings, code or None)
 
 
-@router.callback_query(ConsentCb.filter())
 async def accept_consent(
     query: CallbackQuery,
     bot: Bot,
@@ -116,3 +112,10 @@ async def greet(bot: Bot, chat_id: int, person: Person, waiting: int) -> None:
         text += "\n\n" + texts.waiting_applications(waiting)
     await bot.send_message(chat_id, text, reply_markup=main_menu(person))
     await apply_role_menu(bot, chat_id, person)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(start, CommandStart())
+    router.callback_query.register(accept_consent, ConsentCb.filter())
+    return router

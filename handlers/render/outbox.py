@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.sender import Outgoing
 from bot.settings import Settings
-from handlers import digest_render
-from handlers.cards import (
+from handlers.keyboards import reply_keyboard
+from handlers.render import digest as digest_render
+from handlers.render.cards import (
     card_keyboard,
     card_text,
     comment_notification,
@@ -21,8 +22,7 @@ from handlers.cards import (
     status_notification,
     tab_text,
 )
-from handlers.keyboards import reply_keyboard
-from handlers.teacher_keyboards import card_keyboard as teacher_card_keyboard
+from handlers.teacher.keyboards import card_keyboard as teacher_card_keyboard
 from models import Application, OutboxMessage, Person, utcnow
 from services import cards
 from services.notifications import DECIDER_CARD, TEACHER_CARD

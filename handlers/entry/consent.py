@@ -9,16 +9,19 @@ from handlers import texts
 from handlers.filters import NotConsented
 from handlers.keyboards import consent_keyboard
 
-router = Router(name=__name__)
-router.message.filter(NotConsented())
-router.callback_query.filter(NotConsented())
 
-
-@router.message()
 async def message_before_consent(message: Message) -> None:
     await message.answer(texts.CONSENT, reply_markup=consent_keyboard())
 
 
-@router.callback_query()
 async def press_before_consent(query: CallbackQuery) -> None:
     await query.answer(texts.CONSENT_FIRST, show_alert=True)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(NotConsented())
+    router.callback_query.filter(NotConsented())
+    router.message.register(message_before_consent)
+    router.callback_query.register(press_before_consent)
+    return router

@@ -25,11 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers import texts
-from handlers.cards import fmt_date
 from handlers.edits import edit_text
-from handlers.filters import Unlinked
-from handlers.roles import MENU_BUTTONS
-from handlers.settings_states import DeputyInput
+from handlers.menu import MENU_BUTTONS
+from handlers.render.cards import fmt_date
+from handlers.settings.states import DeputyInput
 from models import Person, Role, utcnow
 from services import deputies
 from services.deputies import (
@@ -60,16 +59,6 @@ class DeputyCb(CallbackData, prefix="dep"):
     act: str
     id: int = 0
     p: int = 0
-
-
-router = Router(name=__name__)
-router.message.filter(~Unlinked())
-router.callback_query.filter(~Unlinked())
-directors = Router(name=f"{__name__}.directors")
-directors.message.filter(Director())
-directors.callback_query.filter(Director())
-others = Router(name=f"{__name__}.others")
-router.include_routers(directors, others)
 
 
 def _button(text: str, act: str, id_: int = 0, page: int = 0) -> InlineKeyboardButton:
@@ -126,8 +115,6 @@ async def screen(
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-@directors.message(Command("deputy"))
-@directors.message(F.text == texts.BTN_MENU_DEPUTY)
 async def open_deputy(
     message: Message, session: AsyncSession, person: Person, settings: Settings, state: FSMContext
 ) -> None:
@@ -136,7 +123,6 @@ async def open_deputy(
     await message.answer(text, reply_markup=markup)
 
 
-@directors.callback_query(DeputyCb.filter(F.act.in_({"new", "pg"})))
 async def colleagues(
     query: CallbackQuery, callback_data: DeputyCb, session: AsyncSession, person: Person
 ) -> None:
@@ -164,7 +150,6 @@ async def colleagues(
     await edit_text(query.message, text, InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-@directors.callback_query(DeputyCb.filter(F.act == "pick"))
 async def picked(
     query: CallbackQuery,
     callback_data: DeputyCb,
@@ -190,7 +175,6 @@ async def picked(
         await edit_text(query.message, text, InlineKeyboardMarkup(inline_keyboard=[_back_row()]))
 
 
-@directors.message(DeputyInput.period, *TYPED)
 async def period_given(message: Message, settings: Settings, state: FSMContext) -> None:
     assert message.text is not None
     today = today_of(settings)
@@ -215,18 +199,14 @@ async def period_given(message: Message, settings: Settings, state: FSMContext) 
     )
 
 
-@directors.message(DeputyInput.period, ~F.text)
 async def period_not_text(message: Message, settings: Settings) -> None:
     await message.answer(texts.DEPUTY_TEXT_ONLY.format(example=_example(today_of(settings))))
 
 
-@directors.message(DeputyInput.confirm, *TYPED)
-@directors.message(DeputyInput.confirm, ~F.text)
 async def confirm_not_pressed(message: Message) -> None:
     await message.answer(texts.DEPUTY_PRESS_BUTTON)
 
 
-@directors.callback_query(DeputyCb.filter(F.act == "ok"), DeputyInput.confirm)
 async def confirmed(
     query: CallbackQuery,
     session: AsyncSession,
@@ -253,7 +233,6 @@ async def confirmed(
         await edit_text(query.message, text, None)
 
 
-@directors.callback_query(DeputyCb.filter(F.act == "back"))
 async def back(
     query: CallbackQuery,
     session: AsyncSession,
@@ -269,7 +248,6 @@ async def back(
         await edit_text(query.message, text, markup)
 
 
-@directors.callback_query(DeputyCb.filter(F.act == "rv"))
 async def revoke(
     query: CallbackQuery,
     callback_data: DeputyCb,
@@ -296,24 +274,19 @@ async def revoke(
         await edit_text(query.message, text, markup)
 
 
-@directors.callback_query(DeputyCb.filter())
 async def outdated(query: CallbackQuery) -> None:
     # «Подтвердить» after the prompt was answered or left: nothing to confirm any more.
     await query.answer(texts.DEPUTY_OUTDATED, show_alert=True)
 
 
-@others.message(Command("deputy"))
-@others.message(F.text == texts.BTN_MENU_DEPUTY)
 async def not_a_director(message: Message) -> None:
     await message.answer(texts.DEPUTY_NOT_DIRECTOR)
 
 
-@others.callback_query(DeputyCb.filter())
 async def not_a_director_press(query: CallbackQuery) -> None:
     await query.answer(texts.DEPUTY_NOT_DIRECTOR, show_alert=True)
 
 
-@others.message(StateFilter(DeputyInput))
 async def no_longer_a_director(message: Message, state: FSMContext) -> None:
     # The director role was taken away (an import) while a prompt was open.
     await state.clear()
@@ -347,3 +320,31 @@ def _refusal(error: DeputyError, name: str, today: date) -> str:
     if isinstance(error, NotAColleague):
         return texts.DEPUTY_NOT_COLLEAGUE
     return texts.DEPUTY_NOT_DIRECTOR
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    directors = Router(name=f"{__name__}.directors")
+    others = Router(name=f"{__name__}.others")
+    directors.message.filter(Director())
+    directors.callback_query.filter(Director())
+    directors.message.register(open_deputy, F.text == texts.BTN_MENU_DEPUTY)
+    directors.message.register(open_deputy, Command("deputy"))
+    directors.callback_query.register(colleagues, DeputyCb.filter(F.act.in_({"new", "pg"})))
+    directors.callback_query.register(picked, DeputyCb.filter(F.act == "pick"))
+    directors.message.register(period_given, DeputyInput.period, *TYPED)
+    directors.message.register(period_not_text, DeputyInput.period, ~F.text)
+    directors.message.register(confirm_not_pressed, DeputyInput.confirm, ~F.text)
+    directors.message.register(confirm_not_pressed, DeputyInput.confirm, *TYPED)
+    directors.callback_query.register(
+        confirmed, DeputyCb.filter(F.act == "ok"), DeputyInput.confirm
+    )
+    directors.callback_query.register(back, DeputyCb.filter(F.act == "back"))
+    directors.callback_query.register(revoke, DeputyCb.filter(F.act == "rv"))
+    directors.callback_query.register(outdated, DeputyCb.filter())
+    others.message.register(not_a_director, F.text == texts.BTN_MENU_DEPUTY)
+    others.message.register(not_a_director, Command("deputy"))
+    others.callback_query.register(not_a_director_press, DeputyCb.filter())
+    others.message.register(no_longer_a_director, StateFilter(DeputyInput))
+    router.include_routers(directors, others)
+    return router

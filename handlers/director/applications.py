@@ -1,7 +1,7 @@
 """«Заявки» for directors and deputies: filters with counts, pages, surname search, bulk approval.
 
 /applications and the menu word follow the active role: staff get their queue, listeners their
-own applications (handlers.staff and handlers.teacher draw them).
+own applications (handlers.staff.queue and handlers.teacher.card draw them).
 
 Pages hold at most 10 entries and never more than Telegram's 4096 characters: a page ends early
 when the next entry would not fit, so a long list is paged, never cut.
@@ -26,21 +26,20 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
-from handlers import staff, teacher, texts
-from handlers.cards import MAX_TEXT, card_keyboard, card_text
-from handlers.decide import refusal
+from handlers import texts
+from handlers.director.decide import refusal
 from handlers.edits import edit_text
-from handlers.filters import Unlinked
 from handlers.keyboards import CardCb
+from handlers.menu import NOT_MENU
 from handlers.paging import prefix_length, window
-from handlers.roles import NOT_MENU
+from handlers.render.cards import MAX_TEXT, card_keyboard, card_text
+from handlers.staff import queue as staff
+from handlers.teacher import card as teacher
 from models import Channel, Person, Role, Status, utcnow
 from services import bulk, cards, listing, workflow
 from services.labels import STATUS_LABELS
 from services.notifications import DECIDER_CARD
 from services.roles import effective_role
-
-router = Router(name=__name__)
 
 PAGE_SIZE = 10
 FILTERS = {"n": Status.NEW, "a": Status.APPROVED, "c": Status.CANCELLED, "i": Status.INCLUDED}
@@ -169,8 +168,6 @@ async def render_list(
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-@router.message(Command("applications"), ~Unlinked())
-@router.message(F.text == texts.BTN_MENU_APPLICATIONS, ~Unlinked())
 async def show_list(
     message: Message,
     session: AsyncSession,
@@ -198,7 +195,6 @@ async def show_list(
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(ListCb.filter(), Decider())
 async def turn(
     query: CallbackQuery,
     callback_data: ListCb,
@@ -214,7 +210,6 @@ async def turn(
     await query.answer()
 
 
-@router.callback_query(CardCb.filter(F.act == "open"), Decider())
 async def open_card(
     query: CallbackQuery,
     callback_data: CardCb,
@@ -249,7 +244,6 @@ async def open_card(
     await query.answer()
 
 
-@router.callback_query(BulkCb.filter(F.act == "ask"), Decider())
 async def bulk_ask(
     query: CallbackQuery,
     callback_data: BulkCb,
@@ -281,7 +275,6 @@ async def bulk_ask(
     await query.answer()
 
 
-@router.callback_query(BulkCb.filter(F.act == "yes"), Decider())
 async def bulk_yes(
     query: CallbackQuery,
     session: AsyncSession,
@@ -305,7 +298,6 @@ async def bulk_yes(
     await query.answer()
 
 
-@router.callback_query(BulkCb.filter(F.act == "no"))
 async def bulk_no(query: CallbackQuery, state: FSMContext) -> None:
     await state.update_data(bulk=None)
     if isinstance(query.message, Message):
@@ -313,7 +305,6 @@ async def bulk_no(query: CallbackQuery, state: FSMContext) -> None:
     await query.answer()
 
 
-@router.message(StateFilter(None), F.text, ~F.text.startswith("/"), NOT_MENU, Decider())
 async def search(
     message: Message, session: AsyncSession, state: FSMContext, org_ids: list[int]
 ) -> None:
@@ -326,3 +317,18 @@ async def search(
     await state.update_data(search=term)
     text, markup = await render_list(session, org_ids, "*", 0, term)
     await message.answer(text, reply_markup=markup)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(show_list, F.text == texts.BTN_MENU_APPLICATIONS)
+    router.message.register(show_list, Command("applications"))
+    router.callback_query.register(turn, ListCb.filter(), Decider())
+    router.callback_query.register(open_card, CardCb.filter(F.act == "open"), Decider())
+    router.callback_query.register(bulk_ask, BulkCb.filter(F.act == "ask"), Decider())
+    router.callback_query.register(bulk_yes, BulkCb.filter(F.act == "yes"), Decider())
+    router.callback_query.register(bulk_no, BulkCb.filter(F.act == "no"))
+    router.message.register(
+        search, StateFilter(None), F.text, ~F.text.startswith("/"), NOT_MENU, Decider()
+    )
+    return router

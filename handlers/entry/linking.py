@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers import texts
+from handlers.entry.start import greet, welcome
 from handlers.filters import Unlinked
 from handlers.keyboards import share_phone_keyboard
-from handlers.start import greet, welcome
 from services.linking import (
     PersonLinkedElsewhere,
     PhoneAmbiguous,
@@ -23,15 +23,10 @@ from services.linking import (
     link_by_phone,
 )
 
-router = Router(name=__name__)
-router.message.filter(Unlinked())
-router.callback_query.filter(Unlinked())
-
 # What an invitation code looks like: Telegram's deep-link alphabet, long enough to be one.
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
-@router.message(F.contact)
 async def shared_contact(
     message: Message, bot: Bot, session: AsyncSession, settings: Settings
 ) -> None:
@@ -56,17 +51,25 @@ async def shared_contact(
     await greet(bot, message.chat.id, linked.person, linked.waiting)
 
 
-@router.message(F.text.regexp(CODE_RE))
 async def typed_code(message: Message, bot: Bot, session: AsyncSession, settings: Settings) -> None:
     assert message.text is not None
     await welcome(bot, message.chat.id, session, None, settings, message.text.strip())
 
 
-@router.message()
 async def anything_else(message: Message) -> None:
     await message.answer(texts.HOW_TO_GET_ACCESS, reply_markup=share_phone_keyboard())
 
 
-@router.callback_query()
 async def press_before_linking(query: CallbackQuery) -> None:
     await query.answer(texts.LINK_FIRST, show_alert=True)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(Unlinked())
+    router.callback_query.filter(Unlinked())
+    router.message.register(shared_contact, F.contact)
+    router.message.register(typed_code, F.text.regexp(CODE_RE))
+    router.message.register(anything_else)
+    router.callback_query.register(press_before_linking)
+    return router

@@ -26,15 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
 from handlers.edits import edit_text
-from handlers.filters import Unlinked
 from models import Person, Role
 from services.labels import ROLE_LABELS
 from services.roles import RoleNotHeld, effective_role, has_several_roles, held_roles, switch_role
 
-router = Router(name=__name__)
 # After the linking router nobody unlinked gets here; the filter says so where it matters.
-router.message.filter(~Unlinked())
-router.callback_query.filter(~Unlinked())
 
 # The commands of each role, in menu order; «role» only for people with several roles.
 ROLE_COMMANDS: dict[Role, tuple[str, ...]] = {
@@ -147,8 +143,6 @@ async def show_main_menu(bot: Bot, chat_id: int, person: Person) -> None:
     await apply_role_menu(bot, chat_id, person)
 
 
-@router.message(Command("role"))
-@router.message(F.text == texts.BTN_MENU_ROLE)
 async def choose_role(message: Message, person: Person, state: FSMContext) -> None:
     # A menu press leaves whatever prompt was open, as /cancel would.
     await state.clear()
@@ -162,7 +156,6 @@ async def choose_role(message: Message, person: Person, state: FSMContext) -> No
     )
 
 
-@router.callback_query(RoleCb.filter())
 async def switch(
     query: CallbackQuery, callback_data: RoleCb, bot: Bot, session: AsyncSession, person: Person
 ) -> None:
@@ -180,10 +173,18 @@ async def switch(
     await apply_role_menu(bot, chat_id, person)
 
 
-@router.message(Command("help"))
-@router.message(F.text == texts.BTN_MENU_HELP)
 async def help_(message: Message, bot: Bot, person: Person) -> None:
     # The menus come along: whoever lost the keyboard, or whose roles an import changed (or
     # who linked before menus per role existed), gets the right ones back.
     await message.answer(help_text(person), reply_markup=main_menu(person))
     await apply_role_menu(bot, message.chat.id, person)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(choose_role, F.text == texts.BTN_MENU_ROLE)
+    router.message.register(choose_role, Command("role"))
+    router.callback_query.register(switch, RoleCb.filter())
+    router.message.register(help_, F.text == texts.BTN_MENU_HELP)
+    router.message.register(help_, Command("help"))
+    return router

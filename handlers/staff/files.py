@@ -17,14 +17,11 @@ from aiogram.types import BufferedInputFile, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
-from handlers.cards import MAX_TEXT
-from handlers.digest_render import plural
-from handlers.filters import Unlinked
-from handlers.staff import IsStaff, split_messages
+from handlers.paging import split_messages
+from handlers.render.cards import MAX_TEXT
+from handlers.render.digest import plural
 from services.exporter import export_applications_counted, over_chat_limit
 from services.importer import ImportFailed, ImportReport, import_bytes
-
-router = Router(name=__name__)
 
 # Telegram lets bots download files up to 20 MB and send documents up to 50 MB.
 MAX_DOWNLOAD = 20 * 1024 * 1024
@@ -54,7 +51,6 @@ def report_messages(report: ImportReport, failed: bool) -> list[str]:
     return messages
 
 
-@router.message(F.document, IsStaff())
 async def upload(message: Message, bot: Bot, session: AsyncSession) -> None:
     document = message.document
     assert document is not None
@@ -83,13 +79,10 @@ async def upload(message: Message, bot: Bot, session: AsyncSession) -> None:
         await message.answer(text)
 
 
-@router.message(F.document, ~Unlinked())
 async def not_staff(message: Message) -> None:
     await message.answer(texts.STAFF_FILE_NOT_STAFF)
 
 
-@router.message(Command("export"), IsStaff())
-@router.message(F.text == texts.BTN_MENU_STAFF_EXPORT, IsStaff())
 async def export(message: Message, bot: Bot, session: AsyncSession) -> None:
     limit = await over_chat_limit(session)
     if limit is not None:
@@ -108,3 +101,19 @@ async def export(message: Message, bot: Bot, session: AsyncSession) -> None:
             count=f"{count} {plural(count, texts.APPLICATION_FORMS)}"
         ),
     )
+
+
+def build_router() -> Router:
+    """Staff only (the package's parent router checks the role)."""
+    router = Router(name=__name__)
+    router.message.register(upload, F.document)
+    router.message.register(export, F.text == texts.BTN_MENU_STAFF_EXPORT)
+    router.message.register(export, Command("export"))
+    return router
+
+
+def build_refusal_router() -> Router:
+    """Everyone else who sends a document is told that files are for staff."""
+    router = Router(name=f"{__name__}.others")
+    router.message.register(not_staff, F.document)
+    return router

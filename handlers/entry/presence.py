@@ -16,23 +16,26 @@ from handlers.filters import Unreachable
 from models import Person
 from services import outbox
 
-router = Router(name=__name__)
 
-
-@router.message(Unreachable())
-@router.callback_query(Unreachable())
 async def back_again(event: Message | CallbackQuery, session: AsyncSession, person: Person) -> None:
     await outbox.mark_reachable(session, person.id)
     raise SkipHandler
 
 
-@router.my_chat_member(ChatMemberUpdatedFilter(KICKED))
 async def blocked(event: ChatMemberUpdated, session: AsyncSession, person: Person | None) -> None:
     if person is not None:
         await outbox.mark_unreachable(session, person.id)
 
 
-@router.my_chat_member(ChatMemberUpdatedFilter(MEMBER))
 async def unblocked(event: ChatMemberUpdated, session: AsyncSession, person: Person | None) -> None:
     if person is not None and not person.reachable:
         await outbox.mark_reachable(session, person.id)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(back_again, Unreachable())
+    router.message.register(back_again, Unreachable())
+    router.my_chat_member.register(blocked, ChatMemberUpdatedFilter(KICKED))
+    router.my_chat_member.register(unblocked, ChatMemberUpdatedFilter(MEMBER))
+    return router

@@ -15,12 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers import texts
-from handlers.cards import card_keyboard, card_text, tab_text
+from handlers.director.states import Decide
 from handlers.edits import edit_text
 from handlers.keyboards import STATUS_BY_CODE, CardCb, DecideCb, GroupCb, decide_keyboard
+from handlers.menu import NOT_MENU
 from handlers.prompts import comment_text
-from handlers.roles import NOT_MENU
-from handlers.states import Decide
+from handlers.render.cards import card_keyboard, card_text, tab_text
 from models import Channel, Person, Status, utcnow
 from services import cards, workflow
 from services.labels import STATUS_LABELS
@@ -37,8 +37,6 @@ from services.workflow import (
     TransitionNotAllowed,
     WorkflowError,
 )
-
-router = Router(name=__name__)
 
 TARGETS = {"ok": Status.APPROVED, "no": Status.CANCELLED}
 DECIDERS = frozenset({Capacity.DIRECTOR, Capacity.DEPUTY})
@@ -88,7 +86,6 @@ async def show_card(
     await cards.remember_card(session, app.id, message.chat.id, message.message_id, view)
 
 
-@router.callback_query(CardCb.filter(F.act == "tab"))
 async def open_tab(
     query: CallbackQuery,
     callback_data: CardCb,
@@ -108,7 +105,6 @@ async def open_tab(
     await query.answer()
 
 
-@router.callback_query(GroupCb.filter())
 async def choose_group(
     query: CallbackQuery,
     callback_data: GroupCb,
@@ -134,7 +130,6 @@ async def choose_group(
 
 # Read-only up to its first Bot API call: the check takes no write lock; the prompt's state is
 # written after the prompt is sent, in a transaction of its own.
-@router.callback_query(CardCb.filter(F.act.in_(TARGETS)), flags={"read_only": True})
 async def press_decision(
     query: CallbackQuery,
     callback_data: CardCb,
@@ -179,7 +174,6 @@ async def press_decision(
     await query.answer()
 
 
-@router.message(Decide.comment, F.text, ~F.text.startswith("/"), NOT_MENU)
 async def comment_given(
     message: Message,
     bot: Bot,
@@ -193,12 +187,10 @@ async def comment_given(
         await apply(bot, message.chat.id, session, person, state, settings, comment)
 
 
-@router.message(Decide.comment, NOT_MENU)
 async def comment_not_text(message: Message) -> None:
     await message.answer(texts.COMMENT_TEXT_ONLY)
 
 
-@router.callback_query(DecideCb.filter(F.act == "skip"), Decide.comment)
 async def skip_comment(
     query: CallbackQuery,
     bot: Bot,
@@ -215,7 +207,6 @@ async def skip_comment(
     await apply(bot, query.from_user.id, session, person, state, settings, None)
 
 
-@router.callback_query(DecideCb.filter(F.act == "back"), Decide.comment)
 async def back(query: CallbackQuery, state: FSMContext) -> None:
     data = await state.get_data()
     await state.clear()
@@ -224,7 +215,6 @@ async def back(query: CallbackQuery, state: FSMContext) -> None:
         await edit_text(query.message, texts.DECISION_ABANDONED.format(n=data.get("n")), None)
 
 
-@router.callback_query(DecideCb.filter())
 async def prompt_outdated(query: CallbackQuery) -> None:
     # «Без комментария» or «Назад» under a prompt that was already answered or left.
     await query.answer(texts.BUTTON_OUTDATED, show_alert=True)
@@ -276,3 +266,20 @@ async def _replace_prompt(bot: Bot, chat_id: int, message_id: int, text: str) ->
         await bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id)
     except TelegramBadRequest:
         await bot.send_message(chat_id, text)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(open_tab, CardCb.filter(F.act == "tab"))
+    router.callback_query.register(choose_group, GroupCb.filter())
+    router.callback_query.register(
+        press_decision, CardCb.filter(F.act.in_(TARGETS)), flags={"read_only": True}
+    )
+    router.message.register(
+        comment_given, Decide.comment, F.text, ~F.text.startswith("/"), NOT_MENU
+    )
+    router.message.register(comment_not_text, Decide.comment, NOT_MENU)
+    router.callback_query.register(skip_comment, DecideCb.filter(F.act == "skip"), Decide.comment)
+    router.callback_query.register(back, DecideCb.filter(F.act == "back"), Decide.comment)
+    router.callback_query.register(prompt_outdated, DecideCb.filter())
+    return router

@@ -19,16 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.settings import Settings
 from handlers import texts
 from handlers.edits import edit_text
-from handlers.filters import Unlinked
-from handlers.roles import MENU_BUTTONS
-from handlers.settings_states import SettingsInput
+from handlers.menu import MENU_BUTTONS
+from handlers.settings.states import SettingsInput
 from models import Person
 from services import person_settings
 from services.person_settings import QUIET_OFF, InvalidSetting
-
-router = Router(name=__name__)
-router.message.filter(~Unlinked())
-router.callback_query.filter(~Unlinked())
 
 # What a prompt takes as its input: text that is neither a command nor a menu button.
 TYPED = (F.text, ~F.text.startswith("/"), ~F.text.in_(MENU_BUTTONS))
@@ -70,8 +65,6 @@ def prompt_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[_button(texts.BTN_BACK, "back")]])
 
 
-@router.message(Command("settings"))
-@router.message(F.text == texts.BTN_MENU_SETTINGS)
 async def open_settings(
     message: Message, person: Person, settings: Settings, state: FSMContext
 ) -> None:
@@ -79,7 +72,6 @@ async def open_settings(
     await message.answer(screen_text(person, settings), reply_markup=screen_keyboard(person))
 
 
-@router.callback_query(SettingsCb.filter(F.act == "ic"))
 async def toggle_instant(
     query: CallbackQuery, session: AsyncSession, person: Person, settings: Settings
 ) -> None:
@@ -95,7 +87,6 @@ PROMPTS = {
 }
 
 
-@router.callback_query(SettingsCb.filter(F.act.in_(PROMPTS)))
 async def ask(query: CallbackQuery, callback_data: SettingsCb, state: FSMContext) -> None:
     await query.answer()
     if not isinstance(query.message, Message):
@@ -106,7 +97,6 @@ async def ask(query: CallbackQuery, callback_data: SettingsCb, state: FSMContext
     await edit_text(query.message, prompt, prompt_keyboard())
 
 
-@router.callback_query(SettingsCb.filter(F.act == "back"))
 async def back(query: CallbackQuery, person: Person, settings: Settings, state: FSMContext) -> None:
     if await state.get_state() in SettingsInput.__state_names__:
         await state.clear()
@@ -115,12 +105,10 @@ async def back(query: CallbackQuery, person: Person, settings: Settings, state: 
         await edit_text(query.message, screen_text(person, settings), screen_keyboard(person))
 
 
-@router.callback_query(SettingsCb.filter())
 async def unknown_press(query: CallbackQuery) -> None:
     await query.answer(texts.BUTTON_OUTDATED, show_alert=True)
 
 
-@router.message(SettingsInput.digest_time, *TYPED)
 async def digest_given(
     message: Message,
     bot: Bot,
@@ -138,7 +126,6 @@ async def digest_given(
     await _saved(message, bot, person, settings, state)
 
 
-@router.message(SettingsInput.quiet_hours, *TYPED)
 async def quiet_given(
     message: Message,
     bot: Bot,
@@ -159,7 +146,6 @@ async def quiet_given(
     await _saved(message, bot, person, settings, state)
 
 
-@router.message(StateFilter(SettingsInput), ~F.text)
 async def not_text(message: Message) -> None:
     await message.answer(texts.SETTINGS_TEXT_ONLY)
 
@@ -188,3 +174,17 @@ async def _saved(
                 return
             # Deleted or too old to edit: a fresh screen instead.
     await message.answer(text, reply_markup=markup)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(open_settings, F.text == texts.BTN_MENU_SETTINGS)
+    router.message.register(open_settings, Command("settings"))
+    router.callback_query.register(toggle_instant, SettingsCb.filter(F.act == "ic"))
+    router.callback_query.register(ask, SettingsCb.filter(F.act.in_(PROMPTS)))
+    router.callback_query.register(back, SettingsCb.filter(F.act == "back"))
+    router.callback_query.register(unknown_press, SettingsCb.filter())
+    router.message.register(digest_given, SettingsInput.digest_time, *TYPED)
+    router.message.register(quiet_given, SettingsInput.quiet_hours, *TYPED)
+    router.message.register(not_text, StateFilter(SettingsInput), ~F.text)
+    return router

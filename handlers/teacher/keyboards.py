@@ -12,8 +12,8 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers import texts
-from handlers.cards import STATUS_ICON, TABS, fit
 from handlers.keyboards import status_code
+from handlers.render.cards import STATUS_ICON, TABS, fit
 from models import Application, Status
 from services.labels import STATUS_LABELS
 from services.my_applications import MyEntry, MyPage

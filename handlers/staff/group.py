@@ -1,0 +1,94 @@
+"""«Сменить группу» on a staff card: the groups of the same programme, then the change."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.settings import Settings
+from handlers import texts
+from handlers.director.decide import refusal
+from handlers.edits import edit_text
+from handlers.staff.callbacks import StaffCb
+from handlers.staff.inclusion import staff_card
+from models import Channel, Person
+from services import cards, workflow
+from services.workflow import Actor, WorkflowError
+
+
+async def group_ask(
+    query: CallbackQuery, callback_data: StaffCb, session: AsyncSession, settings: Settings
+) -> None:
+    number = callback_data.n
+    try:
+        app = await workflow.get_application(session, number)
+    except WorkflowError as error:
+        await query.answer(refusal(error, number), show_alert=True)
+        return
+    data = await cards.load_card(session, app.id, with_tabs=True)
+    assert data is not None
+    if app.status not in workflow.GROUP_CHANGE[workflow.Capacity.STAFF]:
+        await query.answer(texts.GROUP_REFUSED, show_alert=True)
+        return
+    if not data.other_groups:
+        await query.answer(texts.STAFF_GROUP_NONE, show_alert=True)
+        return
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=group.name[:60], callback_data=StaffCb(act="g", n=number, g=group.id).pack()
+            )
+        ]
+        for group in data.other_groups
+    ]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                text=texts.STAFF_BTN_TO_CARD, callback_data=StaffCb(act="card", n=number).pack()
+            )
+        ]
+    )
+    if isinstance(query.message, Message):
+        await edit_text(
+            query.message,
+            texts.STAFF_GROUP_CHOOSE.format(n=number),
+            InlineKeyboardMarkup(inline_keyboard=rows),
+        )
+    await query.answer()
+
+
+async def group_chosen(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    session: AsyncSession,
+    person: Person,
+    settings: Settings,
+) -> None:
+    number = callback_data.n
+    try:
+        await workflow.change_group(
+            session, number, callback_data.g, Actor(person.id, Channel.BOT), tz=settings.tz
+        )
+    except workflow.GroupNotAllowed:
+        await query.answer(texts.GROUP_REFUSED, show_alert=True)
+        return
+    except WorkflowError as error:
+        await query.answer(refusal(error, number), show_alert=True)
+        return
+    _, text, markup = await staff_card(session, number, settings)
+    if isinstance(query.message, Message):
+        await edit_text(query.message, text, markup)
+    await query.answer(texts.GROUP_CHANGED)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(group_ask, StaffCb.filter(F.act == "grp"))
+    router.callback_query.register(group_chosen, StaffCb.filter(F.act == "g"))
+    return router

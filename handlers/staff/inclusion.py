@@ -1,0 +1,258 @@
+"""A staff card: inclusion into the group (one, or all shown after a confirmation) and
+cancellation with a reason.
+
+Every change goes through the workflow service, which also tells the applicant.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import Bot, F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.settings import Settings
+from handlers import texts
+from handlers.director.decide import refusal
+from handlers.director.states import Decide
+from handlers.edits import edit_text
+from handlers.keyboards import decide_keyboard
+from handlers.render.cards import MAX_TEXT, card_text
+from handlers.staff.callbacks import AllCb, StaffCb, _filter
+from models import Application, Channel, Person, Status
+from services import cards, overview, workflow
+from services.workflow import Actor, WorkflowError
+
+
+def staff_keyboard(app: Application) -> InlineKeyboardMarkup | None:
+    rows: list[list[InlineKeyboardButton]] = []
+    if app.status is Status.APPROVED:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=texts.STAFF_BTN_INCLUDE,
+                    callback_data=StaffCb(act="inc", n=app.number).pack(),
+                )
+            ]
+        )
+    if app.status in workflow.GROUP_CHANGE[workflow.Capacity.STAFF]:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=texts.STAFF_BTN_GROUP,
+                    callback_data=StaffCb(act="grp", n=app.number).pack(),
+                )
+            ]
+        )
+    if app.status is not Status.CANCELLED:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=texts.STAFF_BTN_CANCEL,
+                    callback_data=StaffCb(act="no", n=app.number).pack(),
+                )
+            ]
+        )
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+async def staff_card(
+    session: AsyncSession, number: int, settings: Settings
+) -> tuple[Application, str, InlineKeyboardMarkup | None]:
+    app = await workflow.get_application(session, number)
+    data = await cards.load_card(session, app.id)
+    assert data is not None
+    return app, card_text(data, settings.tz), staff_keyboard(app)
+
+
+async def open_card(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    bot: Bot,
+    session: AsyncSession,
+    settings: Settings,
+) -> None:
+    try:
+        _, text, markup = await staff_card(session, callback_data.n, settings)
+    except WorkflowError as error:
+        await query.answer(refusal(error, callback_data.n), show_alert=True)
+        return
+    if callback_data.act == "card" and isinstance(query.message, Message):
+        await edit_text(query.message, text, markup)
+    else:
+        await bot.send_message(query.from_user.id, text, reply_markup=markup)
+    await query.answer()
+
+
+async def include_ask(
+    query: CallbackQuery, callback_data: StaffCb, session: AsyncSession, person: Person
+) -> None:
+    number = callback_data.n
+    try:
+        app, _, _ = await workflow.check_status_change(
+            session, number, Status.INCLUDED, Actor(person.id, Channel.BOT), seen=Status.APPROVED
+        )
+    except WorkflowError as error:
+        await query.answer(refusal(error, number), show_alert=True)
+        return
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=texts.BTN_CONFIRM, callback_data=StaffCb(act="incy", n=number).pack()
+                ),
+                InlineKeyboardButton(
+                    text=texts.STAFF_BTN_TO_CARD,
+                    callback_data=StaffCb(act="card", n=number).pack(),
+                ),
+            ]
+        ]
+    )
+    if isinstance(query.message, Message):
+        text = texts.STAFF_INCLUDE_CONFIRM.format(n=number, group=escape(app.group.name))
+        await edit_text(query.message, text, markup)
+    await query.answer()
+
+
+async def include_one(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    session: AsyncSession,
+    person: Person,
+    settings: Settings,
+) -> None:
+    number = callback_data.n
+    try:
+        await workflow.change_status(
+            session,
+            number,
+            Status.INCLUDED,
+            Actor(person.id, Channel.BOT),
+            seen=Status.APPROVED,
+            tz=settings.tz,
+        )
+    except WorkflowError as error:
+        await query.answer(refusal(error, number), show_alert=True)
+        return
+    if isinstance(query.message, Message):
+        await edit_text(query.message, texts.STAFF_INCLUDED.format(n=number), None)
+    await query.answer()
+
+
+async def cancel_ask(
+    query: CallbackQuery,
+    callback_data: StaffCb,
+    bot: Bot,
+    session: AsyncSession,
+    person: Person,
+    state: FSMContext,
+    settings: Settings,
+) -> None:
+    """A reason is asked for; the decision prompt of handlers.director.decide applies it."""
+    number = callback_data.n
+    try:
+        app = await workflow.get_application(session, number)
+        seen = app.status
+        await workflow.check_status_change(
+            session, app, Status.CANCELLED, Actor(person.id, Channel.BOT), seen=seen
+        )
+    except WorkflowError as error:
+        await query.answer(refusal(error, number), show_alert=True)
+        return
+    prompt = await bot.send_message(
+        query.from_user.id,
+        texts.comment_prompt(number, Status.CANCELLED.value, True),
+        reply_markup=decide_keyboard(allow_skip=False),
+    )
+    await state.set_state(Decide.comment)
+    await state.set_data(
+        {
+            "n": number,
+            "target": Status.CANCELLED.value,
+            "seen": seen.value,
+            "prompt": prompt.message_id,
+        }
+    )
+    await query.answer()
+
+
+async def staff_outdated(query: CallbackQuery) -> None:
+    await query.answer(texts.BUTTON_OUTDATED, show_alert=True)
+
+
+async def include_all_ask(
+    query: CallbackQuery, callback_data: AllCb, session: AsyncSession, state: FSMContext
+) -> None:
+    found = await overview.queue_ids(session, _filter(callback_data))
+    if not found:
+        await query.answer(texts.STAFF_INCLUDE_ALL_NOTHING, show_alert=True)
+        return
+    # The confirmation is for exactly what was shown: later arrivals wait for their own look.
+    await state.update_data(staff_bulk=found)
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text=texts.BTN_CONFIRM, callback_data=AllCb(act="yes").pack()),
+                InlineKeyboardButton(text=texts.BTN_BACK, callback_data=AllCb(act="no").pack()),
+            ]
+        ]
+    )
+    await query.answer()
+    assert query.bot is not None
+    await query.bot.send_message(
+        query.from_user.id,
+        texts.STAFF_INCLUDE_ALL_CONFIRM.format(count=len(found)),
+        reply_markup=markup,
+    )
+
+
+async def include_all_yes(
+    query: CallbackQuery,
+    session: AsyncSession,
+    state: FSMContext,
+    person: Person,
+    settings: Settings,
+) -> None:
+    ids = (await state.get_data()).get("staff_bulk") or []
+    await state.update_data(staff_bulk=None)
+    if not ids:
+        await query.answer(texts.BUTTON_OUTDATED, show_alert=True)
+        return
+    report = await overview.include_all(session, person.id, ids, tz=settings.tz)
+    lines = [texts.STAFF_INCLUDE_ALL_DONE.format(count=len(report.included))]
+    if report.skipped:
+        lines.append(texts.STAFF_INCLUDE_ALL_SKIPPED.format(count=len(report.skipped)))
+        lines += [f"• №{n}: {refusal(error, n)}" for n, error in report.skipped]
+    text = "\n".join(lines)
+    if len(text) > MAX_TEXT:
+        text = text[: MAX_TEXT - 1] + "…"
+    if isinstance(query.message, Message):
+        await edit_text(query.message, text, None)
+    await query.answer()
+
+
+async def include_all_no(query: CallbackQuery, state: FSMContext) -> None:
+    await state.update_data(staff_bulk=None)
+    if isinstance(query.message, Message):
+        await edit_text(query.message, texts.STAFF_INCLUDE_ALL_CANCELLED, None)
+    await query.answer()
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(open_card, StaffCb.filter(F.act.in_({"open", "card"})))
+    router.callback_query.register(include_ask, StaffCb.filter(F.act == "inc"))
+    router.callback_query.register(include_one, StaffCb.filter(F.act == "incy"))
+    router.callback_query.register(cancel_ask, StaffCb.filter(F.act == "no"))
+    router.callback_query.register(staff_outdated, StaffCb.filter())
+    router.callback_query.register(include_all_ask, AllCb.filter(F.act == "ask"))
+    router.callback_query.register(include_all_yes, AllCb.filter(F.act == "yes"))
+    router.callback_query.register(include_all_no, AllCb.filter())
+    return router

@@ -1,0 +1,13 @@
+"""The teacher (listener): «Мои заявки», the card, withdrawal, «Ответить» to a comment."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+
+def build_router() -> Router:
+    from handlers.teacher import card
+
+    router = Router(name=__name__)
+    router.include_routers(card.build_router())
+    return router
