@@ -25,7 +25,7 @@ from bench import seed
 from bench.fake import BenchTelegram
 from bench.procs import Proc, dpo_bot, floor_bot
 from bot.migrate import upgrade
-from handlers.keyboards import CardCb, DecideCb, status_code
+from handlers.director.callbacks import CardAction, CardCb, DecideCb, PromptAction, status_code
 from models import Status
 from tests.fakeapi.server import Call
 
@@ -80,7 +80,7 @@ def quantile(values: list[float], q: float) -> float | None:
 
 
 def _is_prompt(call: Call) -> bool:
-    return call.method == "sendMessage" and DecideCb(act="skip").pack() in str(
+    return call.method == "sendMessage" and DecideCb(action=PromptAction.SKIP).pack() in str(
         call.params.get("reply_markup")
     )
 
@@ -111,13 +111,18 @@ async def _director(
         try:
             # The bot answers «✅ Одобрить» with a prompt; the floor edits the card itself.
             prompt_sent = fake.next_call(user.id, _answer_to(card_id))
-            fake.press(user, card_id, CardCb(act="ok", n=number, s=seen).pack(), strict=False)
+            fake.press(
+                user,
+                card_id,
+                CardCb(action=CardAction.APPROVE, number=number, seen=seen).pack(),
+                strict=False,
+            )
             call = await asyncio.wait_for(prompt_sent, STEP_TIMEOUT)
             prompt_id = int(call.result["message_id"])
             edited = fake.next_edit(user.id, prompt_id)
             card_edited = fake.next_edit(user.id, card_id) if track_cards else None
             pressed = time.perf_counter()
-            fake.press(user, prompt_id, DecideCb(act="skip").pack(), strict=False)
+            fake.press(user, prompt_id, DecideCb(action=PromptAction.SKIP).pack(), strict=False)
             done = await asyncio.wait_for(edited, STEP_TIMEOUT)
         except TimeoutError:
             run.failures += 1

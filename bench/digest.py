@@ -21,7 +21,7 @@ from bench import seed
 from bench.fake import BenchTelegram, FloodLimits
 from bench.procs import dpo_bot
 from bot.migrate import upgrade
-from handlers.keyboards import CardCb, DecideCb, status_code
+from handlers.director.callbacks import CardAction, CardCb, DecideCb, PromptAction, status_code
 from models import Status
 from tests.fakeapi.server import Call
 
@@ -114,11 +114,14 @@ async def _decide(fake: BenchTelegram, director: seed.Director, run: DigestRun) 
         user.id,
         lambda c: (
             c.method == "sendMessage"
-            and DecideCb(act="skip").pack() in str(c.params.get("reply_markup"))
+            and DecideCb(action=PromptAction.SKIP).pack() in str(c.params.get("reply_markup"))
         ),
     )
     fake.press(
-        user, card_id, CardCb(act="ok", n=number, s=status_code(Status.NEW)).pack(), strict=False
+        user,
+        card_id,
+        CardCb(action=CardAction.APPROVE, number=number, seen=status_code(Status.NEW)).pack(),
+        strict=False,
     )
     run.missing = "no comment prompt"
     call = await asyncio.wait_for(prompt_sent, 60)
@@ -126,7 +129,7 @@ async def _decide(fake: BenchTelegram, director: seed.Director, run: DigestRun) 
     edited = fake.next_edit(user.id, prompt_id)
     card_edited = fake.next_edit(user.id, card_id)
     pressed = time.perf_counter()
-    fake.press(user, prompt_id, DecideCb(act="skip").pack(), strict=False)
+    fake.press(user, prompt_id, DecideCb(action=PromptAction.SKIP).pack(), strict=False)
     run.missing = "no prompt edit"
     run.prompt_wait = await asyncio.wait_for(edited, 60) - pressed
     run.missing = "no card edit"

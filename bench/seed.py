@@ -18,7 +18,7 @@ from sqlalchemy import insert
 
 from bench.fake import BenchTelegram
 from bot.db import create_engine
-from handlers.keyboards import CardCb, status_code
+from handlers.director.callbacks import CardAction, CardCb, status_code
 from models import (
     Application,
     CardMessage,
@@ -79,8 +79,18 @@ def card_markup(number: int) -> dict[str, Any]:
     return {
         "inline_keyboard": [
             [
-                {"text": "✅ Одобрить", "callback_data": CardCb(act="ok", n=number, s=seen).pack()},
-                {"text": "❌ Отменить", "callback_data": CardCb(act="no", n=number, s=seen).pack()},
+                {
+                    "text": "✅ Одобрить",
+                    "callback_data": CardCb(
+                        action=CardAction.APPROVE, number=number, seen=seen
+                    ).pack(),
+                },
+                {
+                    "text": "❌ Отменить",
+                    "callback_data": CardCb(
+                        action=CardAction.CANCEL, number=number, seen=seen
+                    ).pack(),
+                },
             ]
         ]
     }

@@ -22,7 +22,7 @@ from bot.app import build_bot, build_dispatcher
 from bot.db import create_engine, create_sessionmaker
 from bot.migrate import upgrade
 from bot.settings import Settings
-from handlers.keyboards import CardCb, DecideCb, status_code
+from handlers.director.callbacks import CardAction, CardCb, DecideCb, PromptAction, status_code
 from models import Status
 
 UPDATES = ("«✅ Одобрить»", "«Без комментария»", "«Подробнее»")
@@ -83,15 +83,23 @@ async def measure(applications: int) -> StatementCounts:
                     await feed(
                         label_prefix + UPDATES[0],
                         card_id,
-                        CardCb(act="ok", n=number, s=seen).pack(),
+                        CardCb(action=CardAction.APPROVE, number=number, seen=seen).pack(),
                     )
                     try:
                         prompt_id = int((await asyncio.wait_for(prompt, 30)).result["message_id"])
                     except TimeoutError:  # the prompt goes out later: press under the card
                         prompt_id = card_id
-                    await feed(label_prefix + UPDATES[1], prompt_id, DecideCb(act="skip").pack())
+                    await feed(
+                        label_prefix + UPDATES[1],
+                        prompt_id,
+                        DecideCb(action=PromptAction.SKIP).pack(),
+                    )
                 number, card_id = director.cards[2]
-                await feed(UPDATES[2], card_id, CardCb(act="tab", n=number, t="i").pack())
+                await feed(
+                    UPDATES[2],
+                    card_id,
+                    CardCb(action=CardAction.TAB, number=number, tab="i").pack(),
+                )
             except Exception as exc:
                 result.error = f"{type(exc).__name__}: {exc}"
             finally:

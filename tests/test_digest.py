@@ -16,8 +16,7 @@ from bench.digest_1000 import populate
 from bot.db import create_engine, create_sessionmaker
 from bot.scheduler import run_passes
 from bot.sender import Outgoing
-from handlers.director.applications import BulkCb
-from handlers.keyboards import CardCb
+from handlers.director.callbacks import BulkAction, BulkCb, CardAction, CardCb
 from handlers.render import digest as digest_render
 from models import (
     Application,
@@ -168,8 +167,8 @@ async def test_the_digest_shows_count_age_entries_and_approve_all(
     assert "04.01.2027 (7 дней назад)" in text
     buttons = [row[0] for row in keyboard]
     assert [b.callback_data for b in buttons] == [
-        *(CardCb(act="open", n=app.number).pack() for app in apps),
-        BulkCb(act="ask").pack(),
+        *(CardCb(action=CardAction.OPEN, number=app.number).pack() for app in apps),
+        BulkCb(action=BulkAction.ASK).pack(),
     ]
     assert buttons[-1].text == "Одобрить все"
     assert not silent
@@ -357,8 +356,8 @@ async def test_a_digest_of_150_applications_is_split_into_valid_messages(
             assert len(keyboard) <= 100
             data = [str(b[0].callback_data) for b in keyboard]
             assert all(len(d.encode()) <= 64 for d in data)
-            numbers += [CardCb.unpack(d).n for d in data if d.startswith("c:")]
-            assert (data[-1] == BulkCb(act="ask").pack()) is (index == len(parts))
+            numbers += [CardCb.unpack(d).number for d in data if d.startswith("c:")]
+            assert (data[-1] == BulkCb(action=BulkAction.ASK).pack()) is (index == len(parts))
     assert sorted(numbers) == list(range(50_000, 50_150))
 
 

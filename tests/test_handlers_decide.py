@@ -7,7 +7,7 @@ from typing import Any
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select
 
-from handlers.keyboards import CardCb
+from handlers.director.callbacks import CardAction, CardCb
 from models import Application, Kind, Role, Status
 from tests import factories as f
 from tests.dispatcher import Harness
@@ -46,15 +46,20 @@ def _card_markup() -> Any:
         inline_keyboard=[
             [
                 InlineKeyboardButton(
-                    text="✅ Одобрить", callback_data=CardCb(act="ok", n=50001, s="n").pack()
+                    text="✅ Одобрить",
+                    callback_data=CardCb(action=CardAction.APPROVE, number=50001, seen="n").pack(),
                 ),
                 InlineKeyboardButton(
-                    text="❌ Отменить", callback_data=CardCb(act="no", n=50001, s="n").pack()
+                    text="❌ Отменить",
+                    callback_data=CardCb(action=CardAction.CANCEL, number=50001, seen="n").pack(),
                 ),
             ],
             [
                 InlineKeyboardButton(
-                    text="Подробнее", callback_data=CardCb(act="tab", n=50001, s="n", t="i").pack()
+                    text="Подробнее",
+                    callback_data=CardCb(
+                        action=CardAction.TAB, number=50001, seen="n", tab="i"
+                    ).pack(),
                 )
             ],
         ]

@@ -10,8 +10,8 @@ from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select
 
 from handlers import texts
-from handlers.keyboards import reply_keyboard, status_code
-from handlers.teacher.keyboards import MyCb
+from handlers.director.callbacks import status_code
+from handlers.teacher.keyboards import MyCb, reply_keyboard
 from models import (
     Application,
     CardMessage,

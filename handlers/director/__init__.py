@@ -20,6 +20,8 @@ def build_router() -> Router:
 
 
 def build_list_router() -> Router:
-    from handlers.director import applications
+    from handlers.director import applications, bulk
 
-    return applications.build_router()
+    router = Router(name=f"{__name__}.lists")
+    router.include_routers(applications.build_router(), bulk.build_router())
+    return router

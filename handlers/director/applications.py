@@ -1,4 +1,4 @@
-"""«Заявки» for directors and deputies: filters with counts, pages, surname search, bulk approval.
+"""«Заявки» for directors and deputies: filters with counts, pages, surname search.
 
 /applications and the menu word follow the active role: staff get their queue, listeners their
 own applications (handlers.staff.queue and handlers.teacher.card draw them).
@@ -10,68 +10,36 @@ when the next entry would not fit, so a long list is paged, never cut.
 from __future__ import annotations
 
 from html import escape
-from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, Filter, StateFilter
-from aiogram.filters.callback_data import CallbackData
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
-    TelegramObject,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers import texts
+from handlers.director.callbacks import FILTERS, BulkAction, BulkCb, CardAction, CardCb, ListCb
 from handlers.director.decide import refusal
+from handlers.director.filters import Decider
 from handlers.edits import edit_text
-from handlers.keyboards import CardCb
 from handlers.menu import NOT_MENU
 from handlers.paging import prefix_length, window
-from handlers.render.cards import MAX_TEXT, card_keyboard, card_text
+from handlers.render.cards import card_keyboard, card_text
 from handlers.staff import queue as staff
 from handlers.teacher import card as teacher
 from models import Channel, Person, Role, Status, utcnow
-from services import bulk, cards, listing, workflow
+from services import cards, listing, workflow
 from services.labels import STATUS_LABELS
 from services.notifications import DECIDER_CARD
 from services.roles import effective_role
 
 PAGE_SIZE = 10
-FILTERS = {"n": Status.NEW, "a": Status.APPROVED, "c": Status.CANCELLED, "i": Status.INCLUDED}
-FILTER_OF = {status: code for code, status in FILTERS.items()}
-
-
-class ListCb(CallbackData, prefix="l"):
-    f: str  # n, a, c, i or * (all)
-    p: int = 0  # page, from 0
-    s: int = 0  # 1: within the surname search kept in the conversation data
-
-
-class BulkCb(CallbackData, prefix="b"):
-    act: str  # ask, yes, no
-    s: int = 0
-
-
-class Decider(Filter):
-    """A director or an active deputy; puts `org_ids` (their schools) into handler data."""
-
-    async def __call__(
-        self,
-        event: TelegramObject,
-        session: AsyncSession,
-        settings: Settings,
-        person: Person | None = None,
-    ) -> bool | dict[str, Any]:
-        if person is None:
-            return False
-        today = utcnow().astimezone(settings.tz).date()
-        org_ids = await listing.decided_organizations(session, person, today)
-        return {"org_ids": org_ids} if org_ids else False
 
 
 def entry_line(index: int, entry: listing.Entry) -> str:
@@ -116,7 +84,7 @@ async def render_list(
         mark = "• " if key == code else ""
         return InlineKeyboardButton(
             text=f"{mark}{label} ({count})",
-            callback_data=ListCb(f=key, p=0, s=searching).pack(),
+            callback_data=ListCb(status=key, page=0, searching=searching).pack(),
         )
 
     short = texts.LIST_SHORT_STATUS
@@ -137,7 +105,7 @@ async def render_list(
             [
                 InlineKeyboardButton(
                     text=f"№{entry.number} · {entry.applicant}"[:60],
-                    callback_data=CardCb(act="open", n=entry.number).pack(),
+                    callback_data=CardCb(action=CardAction.OPEN, number=entry.number).pack(),
                 )
             ]
         )
@@ -145,13 +113,15 @@ async def render_list(
     if page > 0:
         nav.append(
             InlineKeyboardButton(
-                text=texts.BTN_PREV, callback_data=ListCb(f=code, p=page - 1, s=searching).pack()
+                text=texts.BTN_PREV,
+                callback_data=ListCb(status=code, page=page - 1, searching=searching).pack(),
             )
         )
     if shown.more:
         nav.append(
             InlineKeyboardButton(
-                text=texts.BTN_NEXT, callback_data=ListCb(f=code, p=page + 1, s=searching).pack()
+                text=texts.BTN_NEXT,
+                callback_data=ListCb(status=code, page=page + 1, searching=searching).pack(),
             )
         )
     if nav:
@@ -161,7 +131,7 @@ async def render_list(
             [
                 InlineKeyboardButton(
                     text=texts.BTN_APPROVE_ALL,
-                    callback_data=BulkCb(act="ask", s=searching).pack(),
+                    callback_data=BulkCb(action=BulkAction.ASK, searching=searching).pack(),
                 )
             ]
         )
@@ -202,9 +172,9 @@ async def turn(
     state: FSMContext,
     org_ids: list[int],
 ) -> None:
-    term = (await state.get_data()).get("search") if callback_data.s else None
-    code = callback_data.f if callback_data.f in {*FILTERS, "*"} else "n"
-    text, markup = await render_list(session, org_ids, code, callback_data.p, term)
+    term = (await state.get_data()).get("search") if callback_data.searching else None
+    code = callback_data.status if callback_data.status in {*FILTERS, "*"} else "n"
+    text, markup = await render_list(session, org_ids, code, callback_data.page, term)
     if isinstance(query.message, Message):
         await edit_text(query.message, text, markup)
     await query.answer()
@@ -219,7 +189,7 @@ async def open_card(
     settings: Settings,
 ) -> None:
     try:
-        app = await workflow.get_application(session, callback_data.n)
+        app = await workflow.get_application(session, callback_data.number)
         authority = await workflow.authority_of(
             session,
             workflow.Actor(person.id, Channel.BOT),
@@ -229,7 +199,7 @@ async def open_card(
         if not authority.capacities:
             raise workflow.NotAllowed(app.status)
     except workflow.WorkflowError as error:
-        await query.answer(refusal(error, callback_data.n), show_alert=True)
+        await query.answer(refusal(error, callback_data.number), show_alert=True)
         return
     data = await cards.load_card(session, app.id)
     assert data is not None
@@ -241,67 +211,6 @@ async def open_card(
     )
     view = DECIDER_CARD if decider else None
     await cards.remember_card(session, app.id, sent.chat.id, sent.message_id, view)
-    await query.answer()
-
-
-async def bulk_ask(
-    query: CallbackQuery,
-    callback_data: BulkCb,
-    session: AsyncSession,
-    state: FSMContext,
-    org_ids: list[int],
-) -> None:
-    term = (await state.get_data()).get("search") if callback_data.s else None
-    found = await listing.entry_ids(session, org_ids, status=Status.NEW, surname=term)
-    if not found:
-        await query.answer(texts.BULK_NOTHING, show_alert=True)
-        return
-    # The confirmation is for exactly what was shown: later arrivals wait for their own look.
-    await state.update_data(bulk=found)
-    markup = InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=texts.BTN_CONFIRM, callback_data=BulkCb(act="yes").pack()
-                ),
-                InlineKeyboardButton(text=texts.BTN_BACK, callback_data=BulkCb(act="no").pack()),
-            ]
-        ]
-    )
-    assert query.bot is not None
-    await query.bot.send_message(
-        query.from_user.id, texts.BULK_CONFIRM.format(count=len(found)), reply_markup=markup
-    )
-    await query.answer()
-
-
-async def bulk_yes(
-    query: CallbackQuery,
-    session: AsyncSession,
-    state: FSMContext,
-    person: Person,
-    settings: Settings,
-) -> None:
-    data = await state.get_data()
-    ids = data.get("bulk") or []
-    await state.update_data(bulk=None)
-    if not ids:
-        await query.answer(texts.BUTTON_OUTDATED, show_alert=True)
-        return
-    report = await bulk.approve_all(session, person.id, ids, tz=settings.tz)
-    text = texts.bulk_report(
-        len(report.approved),
-        [(number, refusal(error, number)) for number, error in report.skipped],
-    )
-    if isinstance(query.message, Message):
-        await edit_text(query.message, text[:MAX_TEXT], None)
-    await query.answer()
-
-
-async def bulk_no(query: CallbackQuery, state: FSMContext) -> None:
-    await state.update_data(bulk=None)
-    if isinstance(query.message, Message):
-        await edit_text(query.message, texts.BULK_CANCELLED, None)
     await query.answer()
 
 
@@ -324,10 +233,7 @@ def build_router() -> Router:
     router.message.register(show_list, F.text == texts.BTN_MENU_APPLICATIONS)
     router.message.register(show_list, Command("applications"))
     router.callback_query.register(turn, ListCb.filter(), Decider())
-    router.callback_query.register(open_card, CardCb.filter(F.act == "open"), Decider())
-    router.callback_query.register(bulk_ask, BulkCb.filter(F.act == "ask"), Decider())
-    router.callback_query.register(bulk_yes, BulkCb.filter(F.act == "yes"), Decider())
-    router.callback_query.register(bulk_no, BulkCb.filter(F.act == "no"))
+    router.callback_query.register(open_card, CardCb.filter(F.action == CardAction.OPEN), Decider())
     router.message.register(
         search, StateFilter(None), F.text, ~F.text.startswith("/"), NOT_MENU, Decider()
     )

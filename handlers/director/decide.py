@@ -15,9 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers import texts
+from handlers.director.callbacks import (
+    STATUS_BY_CODE,
+    CardAction,
+    CardCb,
+    DecideCb,
+    GroupCb,
+    PromptAction,
+)
+from handlers.director.keyboards import decide_keyboard
 from handlers.director.states import Decide
 from handlers.edits import edit_text
-from handlers.keyboards import STATUS_BY_CODE, CardCb, DecideCb, GroupCb, decide_keyboard
 from handlers.menu import NOT_MENU
 from handlers.prompts import comment_text
 from handlers.render.cards import card_keyboard, card_text, tab_text
@@ -38,7 +46,7 @@ from services.workflow import (
     WorkflowError,
 )
 
-TARGETS = {"ok": Status.APPROVED, "no": Status.CANCELLED}
+TARGETS = {CardAction.APPROVE: Status.APPROVED, CardAction.CANCEL: Status.CANCELLED}
 DECIDERS = frozenset({Capacity.DIRECTOR, Capacity.DEPUTY})
 
 
@@ -96,11 +104,11 @@ async def open_tab(
     if not isinstance(query.message, Message):
         await query.answer()
         return
-    tab = callback_data.t if callback_data.t in {"i", "c", "h", "g"} else "i"
+    tab = callback_data.tab if callback_data.tab in {"i", "c", "h", "g"} else "i"
     try:
-        await show_card(session, query.message, person, callback_data.n, settings, tab=tab)
+        await show_card(session, query.message, person, callback_data.number, settings, tab=tab)
     except WorkflowError as error:
-        await query.answer(refusal(error, callback_data.n), show_alert=True)
+        await query.answer(refusal(error, callback_data.number), show_alert=True)
         return
     await query.answer()
 
@@ -112,10 +120,10 @@ async def choose_group(
     person: Person,
     settings: Settings,
 ) -> None:
-    number = callback_data.n
+    number = callback_data.number
     try:
         await workflow.change_group(
-            session, number, callback_data.g, Actor(person.id, Channel.BOT), tz=settings.tz
+            session, number, callback_data.group, Actor(person.id, Channel.BOT), tz=settings.tz
         )
     except GroupNotAllowed:
         await query.answer(texts.GROUP_REFUSED, show_alert=True)
@@ -138,9 +146,9 @@ async def press_decision(
     state: FSMContext,
     settings: Settings,
 ) -> None:
-    number = callback_data.n
-    seen = STATUS_BY_CODE.get(callback_data.s)
-    target = TARGETS[callback_data.act]
+    number = callback_data.number
+    seen = STATUS_BY_CODE.get(callback_data.seen)
+    target = TARGETS[callback_data.action]
     message = query.message
     try:
         if seen is None:
@@ -270,16 +278,20 @@ async def _replace_prompt(bot: Bot, chat_id: int, message_id: int, text: str) ->
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(open_tab, CardCb.filter(F.act == "tab"))
+    router.callback_query.register(open_tab, CardCb.filter(F.action == CardAction.TAB))
     router.callback_query.register(choose_group, GroupCb.filter())
     router.callback_query.register(
-        press_decision, CardCb.filter(F.act.in_(TARGETS)), flags={"read_only": True}
+        press_decision, CardCb.filter(F.action.in_(TARGETS)), flags={"read_only": True}
     )
     router.message.register(
         comment_given, Decide.comment, F.text, ~F.text.startswith("/"), NOT_MENU
     )
     router.message.register(comment_not_text, Decide.comment, NOT_MENU)
-    router.callback_query.register(skip_comment, DecideCb.filter(F.act == "skip"), Decide.comment)
-    router.callback_query.register(back, DecideCb.filter(F.act == "back"), Decide.comment)
+    router.callback_query.register(
+        skip_comment, DecideCb.filter(F.action == PromptAction.SKIP), Decide.comment
+    )
+    router.callback_query.register(
+        back, DecideCb.filter(F.action == PromptAction.BACK), Decide.comment
+    )
     router.callback_query.register(prompt_outdated, DecideCb.filter())
     return router

@@ -6,8 +6,8 @@ from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
 from handlers import texts
+from handlers.entry.keyboards import consent_keyboard
 from handlers.filters import NotConsented
-from handlers.keyboards import consent_keyboard
 
 
 async def message_before_consent(message: Message) -> None:

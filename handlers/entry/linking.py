@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers import texts
+from handlers.entry.keyboards import share_phone_keyboard
 from handlers.entry.start import greet, welcome
 from handlers.filters import Unlinked
-from handlers.keyboards import share_phone_keyboard
 from services.linking import (
     PersonLinkedElsewhere,
     PhoneAmbiguous,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.settings import Settings
 from handlers import texts
 from handlers.edits import edit_markup
-from handlers.keyboards import ConsentCb, consent_keyboard, share_phone_keyboard
+from handlers.entry.keyboards import ConsentCb, consent_keyboard, share_phone_keyboard
 from handlers.menu import apply_role_menu, main_menu
 from models import Person
 from services.consent import record_consent

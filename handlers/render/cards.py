@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers import texts
-from handlers.keyboards import CardCb, GroupCb, status_code
+from handlers.director.callbacks import CardAction, CardCb, GroupCb, status_code
 from models import Application, Group, HistoryAction, Status
 from services.cards import CardData, Change
 from services.labels import KIND_LABELS, STATUS_LABELS
@@ -227,11 +227,15 @@ def card_keyboard(
             [
                 InlineKeyboardButton(
                     text=texts.BTN_APPROVE,
-                    callback_data=CardCb(act="ok", n=app.number, s=seen).pack(),
+                    callback_data=CardCb(
+                        action=CardAction.APPROVE, number=app.number, seen=seen
+                    ).pack(),
                 ),
                 InlineKeyboardButton(
                     text=texts.BTN_CANCEL,
-                    callback_data=CardCb(act="no", n=app.number, s=seen).pack(),
+                    callback_data=CardCb(
+                        action=CardAction.CANCEL, number=app.number, seen=seen
+                    ).pack(),
                 ),
             ]
         )
@@ -242,7 +246,9 @@ def card_keyboard(
                 [
                     InlineKeyboardButton(
                         text=texts.BTN_MORE,
-                        callback_data=CardCb(act="tab", n=app.number, s=seen, t="i").pack(),
+                        callback_data=CardCb(
+                            action=CardAction.TAB, number=app.number, seen=seen, tab="i"
+                        ).pack(),
                     )
                 ]
             )
@@ -252,7 +258,7 @@ def card_keyboard(
                 [
                     InlineKeyboardButton(
                         text=group.name[:60],
-                        callback_data=GroupCb(n=app.number, g=group.id).pack(),
+                        callback_data=GroupCb(number=app.number, group=group.id).pack(),
                     )
                 ]
                 for group in groups
@@ -264,7 +270,9 @@ def card_keyboard(
             [
                 InlineKeyboardButton(
                     text=("• " + label) if key == tab else label,
-                    callback_data=CardCb(act="tab", n=app.number, s=seen, t=key).pack(),
+                    callback_data=CardCb(
+                        action=CardAction.TAB, number=app.number, seen=seen, tab=key
+                    ).pack(),
                 )
                 for key, label in tabs.items()
             ]

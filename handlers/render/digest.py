@@ -23,8 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.sender import Outgoing
 from handlers import texts
-from handlers.director.applications import BulkCb
-from handlers.keyboards import CardCb
+from handlers.director.callbacks import BulkAction, BulkCb, CardAction, CardCb
 from handlers.render.cards import MAX_TEXT
 from models import Application, OutboxMessage, Person, Status, utcnow
 from services.digest import HEAD_CHARS, LINE_CHARS, PART_LINES
@@ -98,7 +97,7 @@ def _open_buttons(apps: Sequence[Application]) -> list[list[InlineKeyboardButton
         [
             InlineKeyboardButton(
                 text=f"№{app.number} · {app.applicant.full_name}"[:BUTTON_CHARS],
-                callback_data=CardCb(act="open", n=app.number).pack(),
+                callback_data=CardCb(action=CardAction.OPEN, number=app.number).pack(),
             )
         ]
         for app in apps
@@ -154,7 +153,7 @@ def digest_message(
         rows.append(
             [
                 InlineKeyboardButton(
-                    text=texts.BTN_APPROVE_ALL, callback_data=BulkCb(act="ask").pack()
+                    text=texts.BTN_APPROVE_ALL, callback_data=BulkCb(action=BulkAction.ASK).pack()
                 )
             ]
         )

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.sender import Outgoing
 from bot.settings import Settings
-from handlers.keyboards import reply_keyboard
 from handlers.render import digest as digest_render
 from handlers.render.cards import (
     card_keyboard,
@@ -23,6 +22,7 @@ from handlers.render.cards import (
     tab_text,
 )
 from handlers.teacher.keyboards import card_keyboard as teacher_card_keyboard
+from handlers.teacher.keyboards import reply_keyboard
 from models import Application, OutboxMessage, Person, utcnow
 from services import cards
 from services.notifications import DECIDER_CARD, TEACHER_CARD

@@ -6,8 +6,13 @@ from aiogram import Router
 
 
 def build_router() -> Router:
-    from handlers.teacher import card
+    from handlers.teacher import card, reply, withdraw
 
     router = Router(name=__name__)
-    router.include_routers(card.build_router())
+    router.include_routers(
+        card.build_router(),
+        withdraw.build_router(),
+        reply.build_router(),
+        card.build_outdated_router(),
+    )
     return router

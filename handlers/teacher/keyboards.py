@@ -10,9 +10,10 @@ from html import escape
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers import texts
-from handlers.keyboards import status_code
+from handlers.director.callbacks import status_code
 from handlers.render.cards import STATUS_ICON, TABS, fit
 from models import Application, Status
 from services.labels import STATUS_LABELS
@@ -158,3 +159,16 @@ def reply_prompt_keyboard(number: int) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+class ReplyCb(CallbackData, prefix="r"):
+    """«Ответить» under a comment: the application and the comment replied to."""
+
+    number: int
+    comment: int
+
+
+def reply_keyboard(number: int, comment_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=texts.BTN_REPLY, callback_data=ReplyCb(number=number, comment=comment_id))
+    return builder.as_markup()

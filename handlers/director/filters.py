@@ -1,0 +1,32 @@
+"""Who may act on directors' screens, read from the database at each update."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.filters import Filter
+from aiogram.types import (
+    TelegramObject,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.settings import Settings
+from models import Person, utcnow
+from services import listing
+
+
+class Decider(Filter):
+    """A director or an active deputy; puts `org_ids` (their schools) into handler data."""
+
+    async def __call__(
+        self,
+        event: TelegramObject,
+        session: AsyncSession,
+        settings: Settings,
+        person: Person | None = None,
+    ) -> bool | dict[str, Any]:
+        if person is None:
+            return False
+        today = utcnow().astimezone(settings.tz).date()
+        org_ids = await listing.decided_organizations(session, person, today)
+        return {"org_ids": org_ids} if org_ids else False
