@@ -1,4 +1,5 @@
-"""The last line: log a failure with the update id only, and answer the user politely.
+"""Refusals in the user's words, and the last line: log a failure with the update id only, and
+answer the user politely.
 
 Registered on the dispatcher itself (see `bot.app.build_dispatcher`): aiogram routes an error to
 the error handlers of the router that failed and of its parents, so only the root sees them all,
@@ -14,8 +15,36 @@ from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramS
 from aiogram.types import ErrorEvent
 
 from handlers import texts
+from services.labels import STATUS_LABELS
+from services.workflow import (
+    ApplicationNotFound,
+    CommentTooLong,
+    CoursePreconditionFailed,
+    StaleStatus,
+    TransitionNotAllowed,
+    WorkflowError,
+)
 
 log = logging.getLogger(__name__)
+
+
+def refusal(error: WorkflowError, number: int) -> str:
+    """The user's words for a refused change."""
+    if isinstance(error, StaleStatus):
+        return texts.STALE.format(n=number, status=STATUS_LABELS[error.current])
+    if isinstance(error, CoursePreconditionFailed):
+        if error.total == 0:
+            return texts.PRECONDITION_NO_DATA
+        return texts.PRECONDITION.format(passed=error.passed, total=error.total)
+    if isinstance(error, TransitionNotAllowed):
+        return texts.TRANSITION_REFUSED.format(
+            current=STATUS_LABELS[error.current], target=STATUS_LABELS[error.target]
+        )
+    if isinstance(error, ApplicationNotFound):
+        return texts.NOT_FOUND.format(n=number)
+    if isinstance(error, CommentTooLong):
+        return texts.COMMENT_TOO_LONG.format(length=error.length)
+    return texts.NOT_ALLOWED.format(n=number)
 
 
 async def on_error(event: ErrorEvent) -> bool:

@@ -59,23 +59,6 @@ MENU_ROWS: dict[Role, tuple[tuple[str, ...], ...]] = {
     ),
 }
 
-# Words of the menu buttons: a prompt never takes them as its input (they open their screen).
-MENU_BUTTONS = frozenset(
-    {
-        texts.BTN_MENU_APPLICATIONS,
-        texts.BTN_MENU_MY,
-        texts.BTN_MENU_DEPUTY,
-        texts.BTN_MENU_SETTINGS,
-        texts.BTN_MENU_ROLE,
-        texts.BTN_MENU_HELP,
-        texts.BTN_MENU_STAFF_QUEUE,
-        texts.BTN_MENU_STAFF_OVERVIEW,
-        texts.BTN_MENU_STAFF_EXPORT,
-    }
-)
-# A filter for prompts: a menu word pressed while a question is open is not its answer.
-NOT_MENU = ~F.text.in_(MENU_BUTTONS)
-
 
 class RoleCb(CallbackData, prefix="role"):
     """A role button of «Сменить роль»: r is the role code."""

@@ -12,10 +12,10 @@ from aiogram import Router
 
 
 def build_router() -> Router:
-    from handlers.director import decide, deputy
+    from handlers.director import card, decide, deputy
 
     router = Router(name=__name__)
-    router.include_routers(deputy.build_router(), decide.build_router())
+    router.include_routers(deputy.build_router(), card.build_router(), decide.build_router())
     return router
 
 

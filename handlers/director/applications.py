@@ -25,11 +25,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.settings import Settings
 from handlers import texts
 from handlers.director.callbacks import FILTERS, BulkAction, BulkCb, CardAction, CardCb, ListCb
-from handlers.director.decide import refusal
 from handlers.director.filters import Decider
 from handlers.edits import edit_text
-from handlers.menu import NOT_MENU
-from handlers.paging import prefix_length, window
+from handlers.errors import refusal
+from handlers.filters import NOT_MENU
+from handlers.paging import PAGE_SIZE, prefix_length, window
 from handlers.render.cards import card_keyboard, card_text
 from handlers.staff import queue as staff
 from handlers.teacher import card as teacher
@@ -38,8 +38,6 @@ from services import cards, listing, workflow
 from services.labels import STATUS_LABELS
 from services.notifications import DECIDER_CARD
 from services.roles import effective_role
-
-PAGE_SIZE = 10
 
 
 def entry_line(index: int, entry: listing.Entry) -> str:

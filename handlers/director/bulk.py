@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.settings import Settings
 from handlers import texts
 from handlers.director.callbacks import BulkAction, BulkCb
-from handlers.director.decide import refusal
 from handlers.director.filters import Decider
 from handlers.edits import edit_text
+from handlers.errors import refusal
 from handlers.render.cards import MAX_TEXT
 from models import Person, Status
 from services import bulk, listing

@@ -20,120 +20,25 @@ from handlers.director.callbacks import (
     CardAction,
     CardCb,
     DecideCb,
-    GroupCb,
     PromptAction,
 )
+from handlers.director.card import show_card
 from handlers.director.keyboards import decide_keyboard
 from handlers.director.states import Decide
 from handlers.edits import edit_text
-from handlers.menu import NOT_MENU
+from handlers.errors import refusal
+from handlers.filters import NOT_MENU
 from handlers.prompts import comment_text
-from handlers.render.cards import card_keyboard, card_text, tab_text
-from models import Channel, Person, Status, utcnow
-from services import cards, workflow
-from services.labels import STATUS_LABELS
-from services.notifications import DECIDER_CARD
+from models import Channel, Person, Status
+from services import workflow
 from services.workflow import (
     Actor,
-    ApplicationNotFound,
-    Capacity,
-    CommentTooLong,
-    CoursePreconditionFailed,
-    GroupNotAllowed,
     NotAllowed,
     StaleStatus,
-    TransitionNotAllowed,
     WorkflowError,
 )
 
 TARGETS = {CardAction.APPROVE: Status.APPROVED, CardAction.CANCEL: Status.CANCELLED}
-DECIDERS = frozenset({Capacity.DIRECTOR, Capacity.DEPUTY})
-
-
-def refusal(error: WorkflowError, number: int) -> str:
-    """The user's words for a refused change."""
-    if isinstance(error, StaleStatus):
-        return texts.STALE.format(n=number, status=STATUS_LABELS[error.current])
-    if isinstance(error, CoursePreconditionFailed):
-        if error.total == 0:
-            return texts.PRECONDITION_NO_DATA
-        return texts.PRECONDITION.format(passed=error.passed, total=error.total)
-    if isinstance(error, TransitionNotAllowed):
-        return texts.TRANSITION_REFUSED.format(
-            current=STATUS_LABELS[error.current], target=STATUS_LABELS[error.target]
-        )
-    if isinstance(error, ApplicationNotFound):
-        return texts.NOT_FOUND.format(n=number)
-    if isinstance(error, CommentTooLong):
-        return texts.COMMENT_TOO_LONG.format(length=error.length)
-    return texts.NOT_ALLOWED.format(n=number)
-
-
-async def show_card(
-    session: AsyncSession,
-    message: Message,
-    person: Person,
-    number: int,
-    settings: Settings,
-    tab: str | None = None,
-) -> None:
-    """Redraw a card in place as it is now, for this person."""
-    app = await workflow.get_application(session, number)
-    authority = await workflow.authority_of(
-        session, Actor(person.id, Channel.BOT), app, workflow.local_today(utcnow(), settings.tz)
-    )
-    if not authority.capacities:
-        raise NotAllowed(app.status)
-    data = await cards.load_card(session, app.id, with_tabs=tab is not None)
-    assert data is not None
-    decider = bool(authority.capacities & DECIDERS)
-    text = tab_text(data, tab, settings.tz) if tab else card_text(data, settings.tz)
-    markup = card_keyboard(app, decider=decider, tab=tab, groups=data.other_groups)
-    await edit_text(message, text, markup)
-    view = DECIDER_CARD if decider else None
-    await cards.remember_card(session, app.id, message.chat.id, message.message_id, view)
-
-
-async def open_tab(
-    query: CallbackQuery,
-    callback_data: CardCb,
-    session: AsyncSession,
-    person: Person,
-    settings: Settings,
-) -> None:
-    if not isinstance(query.message, Message):
-        await query.answer()
-        return
-    tab = callback_data.tab if callback_data.tab in {"i", "c", "h", "g"} else "i"
-    try:
-        await show_card(session, query.message, person, callback_data.number, settings, tab=tab)
-    except WorkflowError as error:
-        await query.answer(refusal(error, callback_data.number), show_alert=True)
-        return
-    await query.answer()
-
-
-async def choose_group(
-    query: CallbackQuery,
-    callback_data: GroupCb,
-    session: AsyncSession,
-    person: Person,
-    settings: Settings,
-) -> None:
-    number = callback_data.number
-    try:
-        await workflow.change_group(
-            session, number, callback_data.group, Actor(person.id, Channel.BOT), tz=settings.tz
-        )
-    except GroupNotAllowed:
-        await query.answer(texts.GROUP_REFUSED, show_alert=True)
-        return
-    except WorkflowError as error:
-        await query.answer(refusal(error, number), show_alert=True)
-        return
-    await query.answer(texts.GROUP_CHANGED)
-    if isinstance(query.message, Message):
-        await show_card(session, query.message, person, number, settings, tab="i")
 
 
 # Read-only up to its first Bot API call: the check takes no write lock; the prompt's state is
@@ -278,8 +183,6 @@ async def _replace_prompt(bot: Bot, chat_id: int, message_id: int, text: str) ->
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(open_tab, CardCb.filter(F.action == CardAction.TAB))
-    router.callback_query.register(choose_group, GroupCb.filter())
     router.callback_query.register(
         press_decision, CardCb.filter(F.action.in_(TARGETS)), flags={"read_only": True}
     )

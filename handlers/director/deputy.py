@@ -25,10 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers import texts
+from handlers.director.states import DeputyInput
 from handlers.edits import edit_text
-from handlers.menu import MENU_BUTTONS
+from handlers.filters import TYPED
 from handlers.render.cards import fmt_date
-from handlers.settings.states import DeputyInput
 from models import Person, Role, utcnow
 from services import deputies
 from services.deputies import (
@@ -42,7 +42,6 @@ from services.deputies import (
 )
 from services.workflow import local_today
 
-TYPED = (F.text, ~F.text.startswith("/"), ~F.text.in_(MENU_BUTTONS))
 NAME_LIMIT = 60
 
 

@@ -8,3 +8,10 @@ from aiogram.fsm.state import State, StatesGroup
 class Decide(StatesGroup):
     # data: n (number), target (status code), seen (status code), prompt (message id)
     comment = State()
+
+
+class DeputyInput(StatesGroup):
+    # data: deputy_id, name (the colleague chosen), screen (message id of the prompt)
+    period = State()
+    # data: as above plus start, end (ISO dates)
+    confirm = State()

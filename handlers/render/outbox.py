@@ -13,13 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.sender import Outgoing
 from bot.settings import Settings
 from handlers.render import digest as digest_render
-from handlers.render.cards import (
-    card_keyboard,
-    card_text,
+from handlers.render.cards import card_keyboard, card_text, tab_text
+from handlers.render.notifications import (
     comment_notification,
     group_notification,
     status_notification,
-    tab_text,
 )
 from handlers.teacher.keyboards import card_keyboard as teacher_card_keyboard
 from handlers.teacher.keyboards import reply_keyboard

@@ -9,7 +9,6 @@ from __future__ import annotations
 from html import escape
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -18,15 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers import texts
-from handlers.edits import edit_text
-from handlers.menu import MENU_BUTTONS
+from handlers.edits import edit_or_send, edit_text
+from handlers.filters import TYPED
 from handlers.settings.states import SettingsInput
 from models import Person
 from services import person_settings
 from services.person_settings import QUIET_OFF, InvalidSetting
 
 # What a prompt takes as its input: text that is neither a command nor a menu button.
-TYPED = (F.text, ~F.text.startswith("/"), ~F.text.in_(MENU_BUTTONS))
 # Longest piece of a wrong answer quoted back.
 ECHO_LIMIT = 40
 
@@ -163,17 +161,9 @@ async def _saved(
     await state.clear()
     await message.answer(texts.SETTINGS_SAVED)
     text, markup = screen_text(person, settings), screen_keyboard(person)
-    if screen is not None:
-        try:
-            await bot.edit_message_text(
-                text=text, chat_id=message.chat.id, message_id=int(screen), reply_markup=markup
-            )
-            return
-        except TelegramBadRequest as error:
-            if "message is not modified" in error.message:
-                return
-            # Deleted or too old to edit: a fresh screen instead.
-    await message.answer(text, reply_markup=markup)
+    await edit_or_send(
+        bot, message.chat.id, int(screen) if screen is not None else None, text, markup
+    )
 
 
 def build_router() -> Router:

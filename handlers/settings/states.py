@@ -1,4 +1,4 @@
-"""Conversation states of /settings and /deputy; their data holds only plain values."""
+"""Conversation states of /settings; their data holds only plain values."""
 
 from __future__ import annotations
 
@@ -9,10 +9,3 @@ class SettingsInput(StatesGroup):
     # data: screen (message id of the settings screen, shown as the prompt meanwhile)
     digest_time = State()
     quiet_hours = State()
-
-
-class DeputyInput(StatesGroup):
-    # data: deputy_id, name (the colleague chosen), screen (message id of the prompt)
-    period = State()
-    # data: as above plus start, end (ISO dates)
-    confirm = State()

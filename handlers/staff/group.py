@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers import texts
-from handlers.director.decide import refusal
 from handlers.edits import edit_text
+from handlers.errors import refusal
 from handlers.staff.callbacks import StaffCb
 from handlers.staff.inclusion import staff_card
 from models import Channel, Person

@@ -20,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers import texts
-from handlers.director.decide import refusal
 from handlers.director.keyboards import decide_keyboard
 from handlers.director.states import Decide
 from handlers.edits import edit_text
+from handlers.errors import refusal
 from handlers.render.cards import MAX_TEXT, card_text
 from handlers.staff.callbacks import AllCb, StaffCb, _filter
 from models import Application, Channel, Person, Status

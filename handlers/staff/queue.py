@@ -18,11 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
 from handlers.edits import edit_text
-from handlers.paging import prefix_length, window
+from handlers.paging import PAGE_SIZE, prefix_length, window
 from handlers.staff.callbacks import AllCb, PickCb, QueueCb, StaffCb, _filter, _pick_cb, _queue_cb
 from services import overview
 
-PAGE_SIZE = 10
 CHOICES_PER_PAGE = 8
 
 

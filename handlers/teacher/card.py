@@ -8,7 +8,6 @@ edited in place.
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -16,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers import texts
-from handlers.director.decide import refusal
+from handlers.edits import edit_or_send
+from handlers.errors import refusal
+from handlers.paging import PAGE_SIZE
 from handlers.render.cards import tab_text
 from handlers.teacher.keyboards import (
-    PAGE_SIZE,
     MyCb,
     card_keyboard,
     list_keyboard,
@@ -55,18 +55,7 @@ async def show(
     bot: Bot, chat_id: int, message_id: int | None, text: str, markup: InlineKeyboardMarkup | None
 ) -> int:
     """Edit the message in place (or send one when there is none to edit); its id."""
-    if message_id is not None:
-        try:
-            await bot.edit_message_text(
-                text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup
-            )
-            return message_id
-        except TelegramBadRequest as error:
-            if "message is not modified" in error.message:
-                return message_id
-            # Deleted or too old to edit: the screen goes on in a new message.
-    sent = await bot.send_message(chat_id, text, reply_markup=markup)
-    return sent.message_id
+    return await edit_or_send(bot, chat_id, message_id, text, markup)
 
 
 async def draw_card(

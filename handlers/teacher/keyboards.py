@@ -14,12 +14,12 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers import texts
 from handlers.director.callbacks import status_code
+from handlers.paging import PAGE_SIZE
 from handlers.render.cards import STATUS_ICON, TABS, fit
 from models import Application, Status
 from services.labels import STATUS_LABELS
 from services.my_applications import MyEntry, MyPage
 
-PAGE_SIZE = 10
 # The statuses from which an applicant may withdraw (PRODUCT.md §3.2).
 WITHDRAWABLE = frozenset({Status.NEW, Status.APPROVED, Status.INCLUDED})
 # Long programme titles are cut: a page of ten stays far below Telegram's 4096 characters.

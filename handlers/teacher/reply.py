@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers import texts
-from handlers.director.decide import refusal
-from handlers.menu import NOT_MENU
+from handlers.errors import refusal
+from handlers.filters import NOT_MENU
 from handlers.prompts import comment_text
 from handlers.render.cards import fit
 from handlers.teacher.card import actor, own_application, show, where_of

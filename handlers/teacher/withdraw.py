@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.settings import Settings
 from handlers import texts
 from handlers.director.callbacks import STATUS_BY_CODE
-from handlers.director.decide import refusal
-from handlers.menu import NOT_MENU
+from handlers.errors import refusal
+from handlers.filters import NOT_MENU
 from handlers.prompts import comment_text
 from handlers.teacher.card import (
     actor,

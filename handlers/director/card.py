@@ -1,0 +1,108 @@
+"""A director's card drawn in place: its tabs and the «Смена группы» choice.
+
+What the card shows and which buttons it has follow the person's authority over the application,
+read from the database at each press.
+"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.settings import Settings
+from handlers import texts
+from handlers.director.callbacks import (
+    CardAction,
+    CardCb,
+    GroupCb,
+)
+from handlers.edits import edit_text
+from handlers.errors import refusal
+from handlers.render.cards import card_keyboard, card_text, tab_text
+from models import Channel, Person, utcnow
+from services import cards, workflow
+from services.notifications import DECIDER_CARD
+from services.workflow import (
+    Actor,
+    Capacity,
+    GroupNotAllowed,
+    NotAllowed,
+    WorkflowError,
+)
+
+DECIDERS = frozenset({Capacity.DIRECTOR, Capacity.DEPUTY})
+
+
+async def show_card(
+    session: AsyncSession,
+    message: Message,
+    person: Person,
+    number: int,
+    settings: Settings,
+    tab: str | None = None,
+) -> None:
+    """Redraw a card in place as it is now, for this person."""
+    app = await workflow.get_application(session, number)
+    authority = await workflow.authority_of(
+        session, Actor(person.id, Channel.BOT), app, workflow.local_today(utcnow(), settings.tz)
+    )
+    if not authority.capacities:
+        raise NotAllowed(app.status)
+    data = await cards.load_card(session, app.id, with_tabs=tab is not None)
+    assert data is not None
+    decider = bool(authority.capacities & DECIDERS)
+    text = tab_text(data, tab, settings.tz) if tab else card_text(data, settings.tz)
+    markup = card_keyboard(app, decider=decider, tab=tab, groups=data.other_groups)
+    await edit_text(message, text, markup)
+    view = DECIDER_CARD if decider else None
+    await cards.remember_card(session, app.id, message.chat.id, message.message_id, view)
+
+
+async def open_tab(
+    query: CallbackQuery,
+    callback_data: CardCb,
+    session: AsyncSession,
+    person: Person,
+    settings: Settings,
+) -> None:
+    if not isinstance(query.message, Message):
+        await query.answer()
+        return
+    tab = callback_data.tab if callback_data.tab in {"i", "c", "h", "g"} else "i"
+    try:
+        await show_card(session, query.message, person, callback_data.number, settings, tab=tab)
+    except WorkflowError as error:
+        await query.answer(refusal(error, callback_data.number), show_alert=True)
+        return
+    await query.answer()
+
+
+async def choose_group(
+    query: CallbackQuery,
+    callback_data: GroupCb,
+    session: AsyncSession,
+    person: Person,
+    settings: Settings,
+) -> None:
+    number = callback_data.number
+    try:
+        await workflow.change_group(
+            session, number, callback_data.group, Actor(person.id, Channel.BOT), tz=settings.tz
+        )
+    except GroupNotAllowed:
+        await query.answer(texts.GROUP_REFUSED, show_alert=True)
+        return
+    except WorkflowError as error:
+        await query.answer(refusal(error, number), show_alert=True)
+        return
+    await query.answer(texts.GROUP_CHANGED)
+    if isinstance(query.message, Message):
+        await show_card(session, query.message, person, number, settings, tab="i")
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(open_tab, CardCb.filter(F.action == CardAction.TAB))
+    router.callback_query.register(choose_group, GroupCb.filter())
+    return router
