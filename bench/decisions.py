@@ -25,7 +25,8 @@ from bench import seed
 from bench.fake import BenchTelegram
 from bench.procs import Proc, dpo_bot, floor_bot
 from bot.migrate import upgrade
-from handlers.director.callbacks import CardAction, CardCb, DecideCb, PromptAction, status_code
+from handlers.decision import DecideCb, PromptAction
+from handlers.director.callbacks import CardAction, CardCb, status_code
 from models import Status
 from tests.fakeapi.server import Call
 

@@ -21,7 +21,8 @@ from bench import seed
 from bench.fake import BenchTelegram, FloodLimits
 from bench.procs import dpo_bot
 from bot.migrate import upgrade
-from handlers.director.callbacks import CardAction, CardCb, DecideCb, PromptAction, status_code
+from handlers.decision import DecideCb, PromptAction
+from handlers.director.callbacks import CardAction, CardCb, status_code
 from models import Status
 from tests.fakeapi.server import Call
 

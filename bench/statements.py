@@ -22,7 +22,8 @@ from bot.app import build_bot, build_dispatcher
 from bot.db import create_engine, create_sessionmaker
 from bot.migrate import upgrade
 from bot.settings import Settings
-from handlers.director.callbacks import CardAction, CardCb, DecideCb, PromptAction, status_code
+from handlers.decision import DecideCb, PromptAction
+from handlers.director.callbacks import CardAction, CardCb, status_code
 from models import Status
 
 UPDATES = ("«✅ Одобрить»", "«Без комментария»", "«Подробнее»")

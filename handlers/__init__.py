@@ -13,7 +13,7 @@ from handlers.filters import Unlinked
 
 
 def routers() -> list[Router]:
-    from handlers import director, entry, fallback, menu, settings, staff, teacher
+    from handlers import decision, director, entry, fallback, menu, settings, staff, teacher
 
     linked = Router(name="handlers.linked")
     # `entry.linking` answers everyone not linked before this router is reached; the filter
@@ -23,7 +23,8 @@ def routers() -> list[Router]:
     linked.include_routers(
         menu.build_router(),  # /role, /help, menu words: before every prompt, never taken as input
         settings.build_router(),  # /settings and its prompts
-        director.build_router(),  # /deputy; cards: decisions, comments, tabs, group change
+        director.build_router(),  # /deputy; cards: tabs, group change, the decision's press
+        decision.build_router(),  # the comment prompt of a decision or a staff cancellation
         teacher.build_router(),  # «Мои заявки», withdrawal, «Ответить»: before a director's search
         staff.build_router(),  # the institute's staff: files, queue, inclusion, overview
         director.build_list_router(),  # «Заявки»: list, search (free text), bulk approval

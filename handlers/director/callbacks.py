@@ -1,4 +1,4 @@
-"""Callback data of the director's screens: the card, the comment prompt, the group tab, the list.
+"""Callback data of the director's screens: the card, the group tab, the list.
 
 aiogram packs only the values (`c:ok:50001:n:`), so fields have real names and actions are enums
 at no cost in bytes; the values are those of the buttons already sent, which keep working.
@@ -36,17 +36,6 @@ class CardCb(CallbackData, prefix="c"):
     number: int
     seen: str = ""  # the status code the card showed, for compare-and-set
     tab: str = ""  # i (information), c (comments), h (history), g (group change)
-
-
-class PromptAction(StrEnum):
-    SKIP = "skip"  # «Без комментария»
-    BACK = "back"  # «Назад»
-
-
-class DecideCb(CallbackData, prefix="d"):
-    """A button under the comment prompt."""
-
-    action: PromptAction
 
 
 class GroupCb(CallbackData, prefix="gr"):

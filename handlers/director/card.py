@@ -12,11 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers import texts
-from handlers.director.callbacks import (
-    CardAction,
-    CardCb,
-    GroupCb,
-)
+from handlers.director.callbacks import CardAction, CardCb, GroupCb
 from handlers.edits import edit_text
 from handlers.errors import refusal
 from handlers.render.cards import card_keyboard, card_text, tab_text

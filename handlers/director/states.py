@@ -1,13 +1,8 @@
-"""Conversation states; their data holds only plain values."""
+"""Conversation states of /deputy; their data holds only plain values."""
 
 from __future__ import annotations
 
 from aiogram.fsm.state import State, StatesGroup
-
-
-class Decide(StatesGroup):
-    # data: n (number), target (status code), seen (status code), prompt (message id)
-    comment = State()
 
 
 class DeputyInput(StatesGroup):

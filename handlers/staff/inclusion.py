@@ -20,8 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers import texts
-from handlers.director.keyboards import decide_keyboard
-from handlers.director.states import Decide
+from handlers.decision import open_prompt
 from handlers.edits import edit_text
 from handlers.errors import refusal
 from handlers.render.cards import MAX_TEXT, card_text
@@ -155,7 +154,7 @@ async def cancel_ask(
     state: FSMContext,
     settings: Settings,
 ) -> None:
-    """A reason is asked for; the decision prompt of handlers.director.decide applies it."""
+    """A reason is asked for; the comment prompt of handlers.decision applies it."""
     number = callback_data.n
     try:
         app = await workflow.get_application(session, number)
@@ -166,19 +165,8 @@ async def cancel_ask(
     except WorkflowError as error:
         await query.answer(refusal(error, number), show_alert=True)
         return
-    prompt = await bot.send_message(
-        query.from_user.id,
-        texts.comment_prompt(number, Status.CANCELLED.value, True),
-        reply_markup=decide_keyboard(allow_skip=False),
-    )
-    await state.set_state(Decide.comment)
-    await state.set_data(
-        {
-            "n": number,
-            "target": Status.CANCELLED.value,
-            "seen": seen.value,
-            "prompt": prompt.message_id,
-        }
+    await open_prompt(
+        bot, query.from_user.id, state, number, Status.CANCELLED, seen.value, reason_required=True
     )
     await query.answer()
 
