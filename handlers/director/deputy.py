@@ -7,111 +7,48 @@ again by `services.deputies` when it is applied: buttons may be old or forged.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from html import escape
 
 from aiogram import F, Router
-from aiogram.filters import Command, Filter, StateFilter
-from aiogram.filters.callback_data import CallbackData
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
-    TelegramObject,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from handlers import texts
+from handlers.director.deputy_screen import (
+    DeputyCb,
+    back_row,
+    button,
+    cut_name,
+    deputy_notice,
+    deputy_refusal,
+    period_example,
+    period_problem,
+    school_of,
+    screen,
+    today_of,
+)
+from handlers.director.filters import Director
 from handlers.director.states import DeputyInput
 from handlers.edits import edit_text
 from handlers.filters import TYPED
 from handlers.render.cards import fmt_date
-from models import Person, Role, utcnow
+from models import Person
 from services import deputies
 from services.deputies import (
     MAX_PERIOD_DAYS,
     BadPeriod,
     DeputyError,
-    Deputyship,
     DeputyshipNotFound,
     NotAColleague,
-    OverlappingDeputyship,
 )
-from services.workflow import local_today
-
-NAME_LIMIT = 60
-
-
-class Director(Filter):
-    """Holds the director role in a school (the active role does not matter for rights)."""
-
-    async def __call__(self, event: TelegramObject, person: Person | None = None) -> bool:
-        return person is not None and Role.DIRECTOR in person.roles and bool(person.organization_id)
-
-
-class DeputyCb(CallbackData, prefix="dep"):
-    """new, pg (page p), pick (person id), ok, back, rv (revoke deputyship id)."""
-
-    act: str
-    id: int = 0
-    p: int = 0
-
-
-def _button(text: str, act: str, id_: int = 0, page: int = 0) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=DeputyCb(act=act, id=id_, p=page).pack())
-
-
-def _back_row() -> list[InlineKeyboardButton]:
-    return [_button(texts.BTN_BACK, "back")]
-
-
-def short_name(full_name: str) -> str:
-    """«Иванова Мария Сергеевна» → «Иванова М. С.»: buttons are narrow."""
-    surname, *rest = full_name.split() or [full_name]
-    return " ".join([surname, *(part[0] + "." for part in rest)])
-
-
-def _cut(text: str) -> str:
-    return text if len(text) <= NAME_LIMIT else text[: NAME_LIMIT - 1] + "…"
-
-
-def today_of(settings: Settings) -> date:
-    return local_today(utcnow(), settings.tz)
-
-
-def _example(today: date) -> str:
-    return f"{fmt_date(today)}-{fmt_date(today + timedelta(days=13))}"
-
-
-async def screen(
-    session: AsyncSession, person: Person, today: date
-) -> tuple[str, InlineKeyboardMarkup]:
-    found = await deputies.deputies_of(session, person, today)
-    lines = [
-        texts.DEPUTY_LINE.format(
-            name=escape(d.deputy.full_name),
-            start=fmt_date(d.row.starts_on),
-            end=fmt_date(d.row.ends_on),
-        )
-        + (texts.DEPUTY_LINE_ACTIVE if d.row.starts_on <= today else "")
-        for d in found
-    ]
-    rows = [[_button(texts.DEPUTY_BTN_NEW, "new")]]
-    rows += [
-        [
-            _button(
-                texts.DEPUTY_BTN_REVOKE.format(name=_cut(short_name(d.deputy.full_name))),
-                "rv",
-                d.row.id,
-            )
-        ]
-        for d in found
-    ]
-    text = texts.DEPUTY_SCREEN.format(lines="\n".join(lines) or texts.DEPUTY_NONE)
-    return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 async def open_deputy(
@@ -133,16 +70,16 @@ async def colleagues(
         await edit_text(
             query.message,
             texts.DEPUTY_NO_COLLEAGUES,
-            InlineKeyboardMarkup(inline_keyboard=[_back_row()]),
+            InlineKeyboardMarkup(inline_keyboard=[back_row()]),
         )
         return
-    rows = [[_button(_cut(p.full_name), "pick", p.id)] for p in page.people]
+    rows = [[button(cut_name(p.full_name), "pick", p.id)] for p in page.people]
     nav = []
     if page.page > 0:
-        nav.append(_button(texts.DEPUTY_BTN_PREV, "pg", page=page.page - 1))
+        nav.append(button(texts.DEPUTY_BTN_PREV, "pg", page=page.page - 1))
     if page.page < page.pages - 1:
-        nav.append(_button(texts.DEPUTY_BTN_NEXT, "pg", page=page.page + 1))
-    rows += [nav, _back_row()] if nav else [_back_row()]
+        nav.append(button(texts.DEPUTY_BTN_NEXT, "pg", page=page.page + 1))
+    rows += [nav, back_row()] if nav else [back_row()]
     text = texts.DEPUTY_PICK
     if page.pages > 1:
         text += texts.DEPUTY_PICK_PAGE.format(page=page.page + 1, pages=page.pages)
@@ -168,10 +105,10 @@ async def picked(
     if isinstance(query.message, Message):
         text = texts.DEPUTY_ASK_PERIOD.format(
             name=escape(chosen.full_name),
-            example=_example(today_of(settings)),
+            example=period_example(today_of(settings)),
             days=MAX_PERIOD_DAYS,
         )
-        await edit_text(query.message, text, InlineKeyboardMarkup(inline_keyboard=[_back_row()]))
+        await edit_text(query.message, text, InlineKeyboardMarkup(inline_keyboard=[back_row()]))
 
 
 async def period_given(message: Message, settings: Settings, state: FSMContext) -> None:
@@ -180,13 +117,13 @@ async def period_given(message: Message, settings: Settings, state: FSMContext) 
     try:
         starts_on, ends_on = deputies.parse_period(message.text, today)
     except BadPeriod as error:
-        await message.answer(_period_problem(error, today) + texts.DEPUTY_ASK_AGAIN)
+        await message.answer(period_problem(error, today) + texts.DEPUTY_ASK_AGAIN)
         return
     data = await state.get_data()
     await state.set_state(DeputyInput.confirm)
     await state.update_data(start=starts_on.isoformat(), end=ends_on.isoformat())
     confirm = InlineKeyboardMarkup(
-        inline_keyboard=[[_button(texts.DEPUTY_BTN_CONFIRM, "ok"), *_back_row()]]
+        inline_keyboard=[[button(texts.DEPUTY_BTN_CONFIRM, "ok"), *back_row()]]
     )
     await message.answer(
         texts.DEPUTY_CONFIRM.format(
@@ -199,7 +136,7 @@ async def period_given(message: Message, settings: Settings, state: FSMContext) 
 
 
 async def period_not_text(message: Message, settings: Settings) -> None:
-    await message.answer(texts.DEPUTY_TEXT_ONLY.format(example=_example(today_of(settings))))
+    await message.answer(texts.DEPUTY_TEXT_ONLY.format(example=period_example(today_of(settings))))
 
 
 async def confirm_not_pressed(message: Message) -> None:
@@ -221,9 +158,9 @@ async def confirmed(
             session, person, int(data["deputy_id"]), starts_on, ends_on, tz=settings.tz
         )
     except DeputyError as error:
-        text = _refusal(error, str(data.get("name", "")), today_of(settings))
+        text = deputy_refusal(error, str(data.get("name", "")), today_of(settings))
     else:
-        await deputies.tell_deputy(session, named, "named", _notice(person, named))
+        await deputies.tell_deputy(session, named, "named", deputy_notice(person, named))
         text = texts.DEPUTY_DONE.format(
             name=escape(named.deputy.full_name), start=fmt_date(starts_on), end=fmt_date(ends_on)
         )
@@ -264,7 +201,7 @@ async def revoke(
             revoked,
             "revoked",
             texts.DEPUTY_REVOKED_NOTICE.format(
-                director=escape(person.full_name), school=escape(_school(person))
+                director=escape(person.full_name), school=escape(school_of(person))
             ),
         )
         await query.answer(texts.DEPUTY_REVOKED.format(name=revoked.deputy.full_name))
@@ -290,35 +227,6 @@ async def no_longer_a_director(message: Message, state: FSMContext) -> None:
     # The director role was taken away (an import) while a prompt was open.
     await state.clear()
     await message.answer(texts.DEPUTY_NOT_DIRECTOR)
-
-
-def _school(person: Person) -> str:
-    return person.organization.name if person.organization is not None else ""
-
-
-def _notice(director: Person, named: Deputyship) -> str:
-    return texts.DEPUTY_NOTICE.format(
-        director=escape(director.full_name),
-        school=escape(_school(director)),
-        start=fmt_date(named.row.starts_on),
-        end=fmt_date(named.row.ends_on),
-    )
-
-
-def _period_problem(error: BadPeriod, today: date) -> str:
-    return texts.DEPUTY_BAD_PERIOD[error.problem].format(
-        example=_example(today), days=MAX_PERIOD_DAYS
-    )
-
-
-def _refusal(error: DeputyError, name: str, today: date) -> str:
-    if isinstance(error, BadPeriod):
-        return _period_problem(error, today)
-    if isinstance(error, OverlappingDeputyship):
-        return texts.DEPUTY_OVERLAP.format(name=escape(name))
-    if isinstance(error, NotAColleague):
-        return texts.DEPUTY_NOT_COLLEAGUE
-    return texts.DEPUTY_NOT_DIRECTOR
 
 
 def build_router() -> Router:

@@ -11,7 +11,7 @@ from aiogram.types import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
-from models import Person, utcnow
+from models import Person, Role, utcnow
 from services import listing
 
 
@@ -30,3 +30,10 @@ class Decider(Filter):
         today = utcnow().astimezone(settings.tz).date()
         org_ids = await listing.decided_organizations(session, person, today)
         return {"org_ids": org_ids} if org_ids else False
+
+
+class Director(Filter):
+    """Holds the director role in a school (the active role does not matter for rights)."""
+
+    async def __call__(self, event: TelegramObject, person: Person | None = None) -> bool:
+        return person is not None and Role.DIRECTOR in person.roles and bool(person.organization_id)

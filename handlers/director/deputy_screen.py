@@ -1,0 +1,123 @@
+"""What /deputy shows: the screen with the current deputy, its buttons, and the notices and
+refusals in words.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from html import escape
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.settings import Settings
+from handlers import texts
+from handlers.render.cards import fmt_date
+from models import Person, utcnow
+from services import deputies
+from services.deputies import (
+    MAX_PERIOD_DAYS,
+    BadPeriod,
+    DeputyError,
+    Deputyship,
+    NotAColleague,
+    OverlappingDeputyship,
+)
+from services.workflow import local_today
+
+NAME_LIMIT = 60
+
+
+class DeputyCb(CallbackData, prefix="dep"):
+    """new, pg (page p), pick (person id), ok, back, rv (revoke deputyship id)."""
+
+    act: str
+    id: int = 0
+    p: int = 0
+
+
+def button(text: str, act: str, id_: int = 0, page: int = 0) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=DeputyCb(act=act, id=id_, p=page).pack())
+
+
+def back_row() -> list[InlineKeyboardButton]:
+    return [button(texts.BTN_BACK, "back")]
+
+
+def short_name(full_name: str) -> str:
+    """«Иванова Мария Сергеевна» → «Иванова М. С.»: buttons are narrow."""
+    surname, *rest = full_name.split() or [full_name]
+    return " ".join([surname, *(part[0] + "." for part in rest)])
+
+
+def cut_name(text: str) -> str:
+    return text if len(text) <= NAME_LIMIT else text[: NAME_LIMIT - 1] + "…"
+
+
+def today_of(settings: Settings) -> date:
+    return local_today(utcnow(), settings.tz)
+
+
+def period_example(today: date) -> str:
+    return f"{fmt_date(today)}-{fmt_date(today + timedelta(days=13))}"
+
+
+async def screen(
+    session: AsyncSession, person: Person, today: date
+) -> tuple[str, InlineKeyboardMarkup]:
+    found = await deputies.deputies_of(session, person, today)
+    lines = [
+        texts.DEPUTY_LINE.format(
+            name=escape(d.deputy.full_name),
+            start=fmt_date(d.row.starts_on),
+            end=fmt_date(d.row.ends_on),
+        )
+        + (texts.DEPUTY_LINE_ACTIVE if d.row.starts_on <= today else "")
+        for d in found
+    ]
+    rows = [[button(texts.DEPUTY_BTN_NEW, "new")]]
+    rows += [
+        [
+            button(
+                texts.DEPUTY_BTN_REVOKE.format(name=cut_name(short_name(d.deputy.full_name))),
+                "rv",
+                d.row.id,
+            )
+        ]
+        for d in found
+    ]
+    text = texts.DEPUTY_SCREEN.format(lines="\n".join(lines) or texts.DEPUTY_NONE)
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def school_of(person: Person) -> str:
+    return person.organization.name if person.organization is not None else ""
+
+
+def deputy_notice(director: Person, named: Deputyship) -> str:
+    return texts.DEPUTY_NOTICE.format(
+        director=escape(director.full_name),
+        school=escape(school_of(director)),
+        start=fmt_date(named.row.starts_on),
+        end=fmt_date(named.row.ends_on),
+    )
+
+
+def period_problem(error: BadPeriod, today: date) -> str:
+    return texts.DEPUTY_BAD_PERIOD[error.problem].format(
+        example=period_example(today), days=MAX_PERIOD_DAYS
+    )
+
+
+def deputy_refusal(error: DeputyError, name: str, today: date) -> str:
+    if isinstance(error, BadPeriod):
+        return period_problem(error, today)
+    if isinstance(error, OverlappingDeputyship):
+        return texts.DEPUTY_OVERLAP.format(name=escape(name))
+    if isinstance(error, NotAColleague):
+        return texts.DEPUTY_NOT_COLLEAGUE
+    return texts.DEPUTY_NOT_DIRECTOR
