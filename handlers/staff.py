@@ -33,7 +33,7 @@ from handlers.overview_chart import render_chart
 from handlers.paging import prefix_length, window
 from handlers.states import Decide
 from models import Application, Channel, Person, Role, Status, utcnow
-from services import assessment, cards, overview, workflow
+from services import assessment, bulk, cards, overview, workflow
 from services.calendar import WorkCalendar
 from services.workflow import Actor, WorkflowError
 
@@ -554,8 +554,8 @@ async def include_all_yes(
     if not ids:
         await query.answer(texts.BUTTON_OUTDATED, show_alert=True)
         return
-    report = await overview.include_all(session, person.id, ids, tz=settings.tz)
-    lines = [texts.STAFF_INCLUDE_ALL_DONE.format(count=len(report.included))]
+    report = await bulk.include_all(session, person.id, ids, tz=settings.tz)
+    lines = [texts.STAFF_INCLUDE_ALL_DONE.format(count=len(report.done))]
     if report.skipped:
         lines.append(texts.STAFF_INCLUDE_ALL_SKIPPED.format(count=len(report.skipped)))
         lines += [f"• №{n}: {refusal(error, n)}" for n, error in report.skipped]

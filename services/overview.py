@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
     Application,
-    Channel,
     Group,
     Organization,
     Person,
@@ -23,9 +20,7 @@ from models import (
     Role,
     Status,
 )
-from services import workflow
 from services.calendar import WorkCalendar
-from services.workflow import DEFAULT_TZ, Actor, WorkflowError
 
 
 @dataclass
@@ -348,36 +343,3 @@ async def label_of(session: AsyncSession, kind: str, value: int) -> str:
     }[kind]
     key: Any = {"m": Organization.id, "o": Organization.id, "p": Program.id, "g": Group.id}[kind]
     return str(await session.scalar(select(column).where(key == value)) or "")
-
-
-@dataclass
-class IncludeReport:
-    included: list[int] = field(default_factory=list)
-    skipped: list[tuple[int, WorkflowError]] = field(default_factory=list)
-
-
-async def include_all(
-    session: AsyncSession,
-    person_id: int,
-    application_ids: Sequence[int],
-    *,
-    tz: ZoneInfo = DEFAULT_TZ,
-) -> IncludeReport:
-    """«Включить всех»: each application through the workflow, a savepoint each (like bulk)."""
-    report = IncludeReport()
-    actor = Actor(person_id, Channel.BOT)
-    for app_id in application_ids:
-        application = await session.get(Application, app_id)
-        if application is None:
-            continue
-        try:
-            async with session.begin_nested():
-                await workflow.change_status(
-                    session, application, Status.INCLUDED, actor, seen=Status.APPROVED, tz=tz
-                )
-        except WorkflowError as refused:
-            await session.refresh(application)
-            report.skipped.append((application.number, refused))
-        else:
-            report.included.append(application.number)
-    return report
