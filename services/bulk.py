@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Application, Channel, Status
 from services import workflow
-from services.workflow import DEFAULT_TZ, Actor, WorkflowError
+from services.region import DEFAULT_TZ
+from services.workflow import Actor, WorkflowError
 
 
 @dataclass(frozen=True)

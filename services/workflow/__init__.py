@@ -13,7 +13,6 @@ public name is importable from `services.workflow` itself, where callers import 
 from __future__ import annotations
 
 from services.workflow.authority import (
-    DEFAULT_TZ,
     active_deputyship,
     assessment_progress,
     authority_of,
@@ -56,7 +55,6 @@ from services.workflow.status import (
 
 __all__ = [
     "COMMENT_MAX_LENGTH",
-    "DEFAULT_TZ",
     "GROUP_CHANGE",
     "TRANSITIONS",
     "Actor",

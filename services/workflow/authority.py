@@ -12,10 +12,9 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Application, AssessmentResult, AssessmentSection, Deputy, Person, Role
+from services.region import DEFAULT_TZ
 from services.workflow.errors import ApplicationNotFound
 from services.workflow.rules import Actor, Authority, Capacity
-
-DEFAULT_TZ = ZoneInfo("Asia/Yekaterinburg")
 
 
 def local_today(now: datetime, tz: ZoneInfo = DEFAULT_TZ) -> date:

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Application, Comment, HistoryAction, HistoryEntry, utcnow
 from services import notifications
-from services.workflow.authority import DEFAULT_TZ, authority_of, get_application, local_today
+from services.region import DEFAULT_TZ
+from services.workflow.authority import authority_of, get_application, local_today
 from services.workflow.errors import COMMENT_MAX_LENGTH, CommentTooLong, EmptyComment, NotAllowed
 from services.workflow.rules import Actor, Capacity, pick_capacity
 

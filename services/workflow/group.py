@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Application, Group, HistoryAction, HistoryEntry, utcnow
 from services import notifications
-from services.workflow.authority import DEFAULT_TZ, authority_of, get_application, local_today
+from services.region import DEFAULT_TZ
+from services.workflow.authority import authority_of, get_application, local_today
 from services.workflow.errors import GroupNotAllowed, NotAllowed
 from services.workflow.rules import GROUP_CHANGE, Actor, Capacity, pick_capacity
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Application, Comment, HistoryAction, HistoryEntry, Kind, Status, utcnow
 from services import notifications
+from services.region import DEFAULT_TZ
 from services.workflow.authority import (
-    DEFAULT_TZ,
     assessment_progress,
     authority_of,
     get_application,
