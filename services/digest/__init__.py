@@ -49,7 +49,6 @@ from services.digest.waiting import (
     IN_CHUNK,
     Waiting,
     by_school,
-    chunks,
     of_person,
     waiting_applications,
 )
@@ -67,7 +66,6 @@ __all__ = [
     "Schedule",
     "Waiting",
     "by_school",
-    "chunks",
     "done_today",
     "enqueue_scheduled",
     "load_roster",

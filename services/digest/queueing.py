@@ -14,8 +14,8 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import OutboxMessage, OutboxState
-from services.digest.waiting import chunks
 from services.outbox import OutboxItem, enqueue_many
+from services.outbox.chunks import chunks
 
 # Message layout shared with the renderer (handlers.digest_render): a part holds at most
 # PART_LINES lines below its head; the renderer keeps every line within LINE_CHARS characters of

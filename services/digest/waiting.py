@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Final, TypeVar
+from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Application, Group, Status
 from services.digest.schedule import Schedule
+from services.outbox.chunks import chunks
 
 # Ids per `IN (...)`, as in services.notifications.
 IN_CHUNK: Final = 5000
-
-_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -80,8 +79,3 @@ def of_person(schools: Iterable[int], grouped: dict[int, list[Waiting]]) -> list
     apps = [app for org_id in schools for app in grouped.get(org_id, ())]
     apps.sort(key=lambda app: (app.since, app.number))
     return apps
-
-
-def chunks(items: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
