@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.quiet import parse_hhmm, parse_quiet_hours
+from services.region import DEFAULT_TIMEZONE
 
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -34,7 +35,7 @@ class Settings(BaseSettings):
     # The most connections one process opens to PostgreSQL (ignored on SQLite).
     database_pool_size: int = Field(default=10, ge=1, le=200)
     redis_url: str | None = None
-    timezone: str = "Asia/Yekaterinburg"
+    timezone: str = DEFAULT_TIMEZONE
     digest_time: str = "09:00"
     reminder_after_days: int = Field(default=3, ge=1)
     reminder_every_days: int = Field(default=2, ge=1)

@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Deputy, Person, Role, utcnow
 from services import notifications
 from services.outbox import OutboxItem, enqueue
-from services.workflow import DEFAULT_TZ, local_today
+from services.region import DEFAULT_TZ
+from services.workflow import local_today
 
 # A deputy covers an absence (a holiday, a sick leave), not a change of director.
 MAX_PERIOD_DAYS = 366

@@ -19,9 +19,9 @@ from models import LinkAttempt, Person, utcnow
 from services import notifications, outbox
 from services.invitations import InvalidInvitation, redeem_invitation
 from services.phones import InvalidPhone, normalize_phone
+from services.region import DEFAULT_TZ
 
 WRONG_CODES_PER_HOUR = 5
-DEFAULT_TZ = ZoneInfo("Asia/Yekaterinburg")
 
 
 class LinkError(Exception):

@@ -29,8 +29,8 @@ from models import (
     utcnow,
 )
 from services.outbox import OutboxItem, enqueue_many
+from services.region import DEFAULT_TZ
 
-DEFAULT_TZ = ZoneInfo("Asia/Yekaterinburg")
 # CardMessage.note: whose screen a card is, so that a refresh keeps its buttons.
 DECIDER_CARD = "decider"  # decision buttons while new
 TEACHER_CARD = "teacher"  # the applicant's «Мои заявки» card

@@ -33,7 +33,6 @@ from services.digest import (
     Schedule,
     Waiting,
     by_school,
-    chunks,
     done_today,
     enqueue_scheduled,
     load_roster,
@@ -44,6 +43,7 @@ from services.digest import (
     waiting_applications,
 )
 from services.outbox import OutboxItem
+from services.outbox.chunks import chunks
 
 # DigestLog kinds.
 REMIND: Final = "remind"

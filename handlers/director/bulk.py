@@ -73,7 +73,7 @@ async def bulk_yes(
         return
     report = await bulk.approve_all(session, person.id, ids, tz=settings.tz)
     text = texts.bulk_report(
-        len(report.approved),
+        len(report.done),
         [(number, refusal(error, number)) for number, error in report.skipped],
     )
     if isinstance(query.message, Message):

@@ -26,7 +26,7 @@ from handlers.errors import refusal
 from handlers.render.cards import MAX_TEXT, card_text
 from handlers.staff.callbacks import AllCb, StaffCb, _filter
 from models import Application, Channel, Person, Status
-from services import cards, overview, workflow
+from services import bulk, cards, overview, workflow
 from services.workflow import Actor, WorkflowError
 
 
@@ -213,8 +213,8 @@ async def include_all_yes(
     if not ids:
         await query.answer(texts.BUTTON_OUTDATED, show_alert=True)
         return
-    report = await overview.include_all(session, person.id, ids, tz=settings.tz)
-    lines = [texts.STAFF_INCLUDE_ALL_DONE.format(count=len(report.included))]
+    report = await bulk.include_all(session, person.id, ids, tz=settings.tz)
+    lines = [texts.STAFF_INCLUDE_ALL_DONE.format(count=len(report.done))]
     if report.skipped:
         lines.append(texts.STAFF_INCLUDE_ALL_SKIPPED.format(count=len(report.skipped)))
         lines += [f"• №{n}: {refusal(error, n)}" for n, error in report.skipped]

@@ -1,0 +1,138 @@
+"""The sender's claim: due messages leased in the order to serve them (interactive first, chats
+in turn), and handed back when left unsent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
+from typing import Final
+
+from sqlalchemy import case, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import OutboxChannel, OutboxMessage, OutboxPriority, OutboxState, utcnow
+from services.outbox.chunks import READ_CHUNK, chunks
+
+# Due rows a claim looks at, in (priority, id) order, to take chats in turn: bounded so that a
+# claim costs the same with a backlog of a million rows. Only a single chat with more than this
+# many due messages ahead of everyone else could hide the others (and only from that claim).
+CLAIM_SCAN: Final = 5000
+
+
+async def claim_due(
+    session: AsyncSession,
+    *,
+    limit: int,
+    lease: timedelta,
+    now: datetime | None = None,
+    channel: OutboxChannel = OutboxChannel.TELEGRAM,
+    per_chat: int | None = None,
+    skip_people: Collection[int] = (),
+    max_priority: OutboxPriority | None = None,
+) -> list[OutboxMessage]:
+    """Lease up to `limit` due PENDING messages of `channel`, in the order to serve them.
+
+    The order: by priority (interactive first); within a priority, chats in turn (every chat's
+    oldest due message, then every chat's second...); within a chat, oldest first. A chat is
+    the recipient, or for a message addressed to a chat directly (a card refresh) that chat.
+    `per_chat` caps the messages taken from one chat, `skip_people` leaves out recipients (the
+    sender's chats that already have work in hand), `max_priority` the less urgent messages.
+
+    Leasing moves `not_before` to now + lease and counts an attempt, so a second claim before
+    the lease ends (here, on another replica, or after a crash) skips them. On PostgreSQL the
+    chosen rows are locked FOR UPDATE SKIP LOCKED (a few spare candidates are chosen for rows
+    another replica holds): concurrent claims never wait on or share a row. On SQLite the
+    clause is not rendered; there every transaction holds the write lock from BEGIN (see
+    bot.db), which serialises claims just as well.
+    """
+    now = now or utcnow()
+    due = [
+        OutboxMessage.state == OutboxState.PENDING,
+        OutboxMessage.not_before <= now,
+        OutboxMessage.channel == channel,
+    ]
+    if max_priority is not None:
+        due.append(OutboxMessage.priority <= int(max_priority))
+    wanted = list(due)
+    if skip_people:
+        wanted.append(
+            or_(OutboxMessage.person_id.is_(None), OutboxMessage.person_id.not_in(skip_people))
+        )
+    # A bounded prefix in the index's order (ix_outbox_claim), then turns within it.
+    chat = case(
+        (OutboxMessage.person_id.is_(None), OutboxMessage.payload["chat_id"].as_string()),
+        else_=None,
+    )
+    prefix = (
+        select(
+            OutboxMessage.id,
+            OutboxMessage.priority,
+            OutboxMessage.person_id,
+            chat.label("chat"),
+        )
+        .where(*wanted)
+        .order_by(OutboxMessage.priority, OutboxMessage.id)
+        .limit(CLAIM_SCAN)
+        .subquery()
+    )
+    turn = (
+        func.row_number()
+        .over(
+            partition_by=(prefix.c.person_id, prefix.c.chat),
+            order_by=(prefix.c.priority, prefix.c.id),
+        )
+        .label("turn")
+    )
+    ranked = select(prefix.c.id, prefix.c.priority, turn).subquery()
+    chosen = select(ranked.c.id).order_by(ranked.c.priority, ranked.c.turn, ranked.c.id)
+    if per_chat is not None:
+        chosen = chosen.where(ranked.c.turn <= per_chat)
+    candidates = list(await session.scalars(chosen.limit(limit + max(limit, 16))))
+    if not candidates:
+        return []
+    place = {message_id: index for index, message_id in enumerate(candidates)}
+    ids = list(
+        await session.scalars(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.id.in_(candidates), *due)
+            .order_by(case(place, value=OutboxMessage.id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if not ids:
+        return []
+    # Compare-and-set: a row that changed since the read (state or lease) is left out.
+    claimed = await session.scalars(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.state == OutboxState.PENDING,
+            OutboxMessage.not_before <= now,
+        )
+        .values(not_before=now + lease, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage),
+        execution_options={"synchronize_session": False, "populate_existing": True},
+    )
+    return sorted(claimed, key=lambda message: place[message.id])
+
+
+async def release_claim(
+    session: AsyncSession, message_ids: Sequence[int], *, not_before: datetime
+) -> None:
+    """Hand claimed, unsent messages back: due at `not_before`, the claim's attempt undone.
+
+    For messages the sender chose not to send in this pass (a chat's one-per-second limit, a
+    stop); a message meanwhile held or sent is left alone.
+    """
+    for chunk in chunks(message_ids, READ_CHUNK):
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(chunk), OutboxMessage.state == OutboxState.PENDING)
+            .values(
+                not_before=not_before,
+                attempts=case((OutboxMessage.attempts > 0, OutboxMessage.attempts - 1), else_=0),
+            )
+            .execution_options(synchronize_session=False)
+        )

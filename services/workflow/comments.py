@@ -1,0 +1,80 @@
+"""Comments on an application (by the applicant, the school's director or deputy, or staff), and
+the check every comment passes, also the one given with a status change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Application, Comment, HistoryAction, HistoryEntry, utcnow
+from services import notifications
+from services.region import DEFAULT_TZ
+from services.workflow.authority import authority_of, get_application, local_today
+from services.workflow.errors import COMMENT_MAX_LENGTH, CommentTooLong, EmptyComment, NotAllowed
+from services.workflow.rules import Actor, Capacity, pick_capacity
+
+
+def check_comment(comment: str | None) -> str | None:
+    if comment is None:
+        return None
+    comment = comment.strip()
+    if not comment:
+        return None
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise CommentTooLong(len(comment))
+    return comment
+
+
+async def add_comment(
+    session: AsyncSession,
+    application: Application | int,
+    actor: Actor,
+    text: str,
+    *,
+    reply_to_id: int | None = None,
+    now: datetime | None = None,
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> Comment:
+    """A comment by the applicant, the school's director or deputy, or staff."""
+    now = now or utcnow()
+    if isinstance(application, int):
+        application = await get_application(session, application)
+    checked = check_comment(text)
+    if checked is None:
+        raise EmptyComment
+    authority = await authority_of(session, actor, application, local_today(now, tz))
+    capacity = pick_capacity(authority.capacities, frozenset(Capacity), actor.acting_as)
+    if capacity is None:
+        raise NotAllowed(application.status)
+    comment = Comment(
+        application_id=application.id,
+        author_id=actor.person_id,
+        text=checked,
+        reply_to_id=reply_to_id,
+        created_at=now,
+    )
+    session.add(comment)
+    entry = HistoryEntry(
+        application_id=application.id,
+        created_at=now,
+        actor_id=actor.person_id,
+        on_behalf_of_id=authority.on_behalf_of_id if capacity is Capacity.DEPUTY else None,
+        actor_role=capacity.value,
+        channel=actor.channel,
+        action=HistoryAction.COMMENT,
+        comment=checked,
+    )
+    session.add(entry)
+    await session.flush()
+    await notifications.comment_added(
+        session,
+        application,
+        entry.id,
+        by_applicant=capacity is Capacity.APPLICANT,
+        now=now,
+        tz=tz,
+    )
+    return comment

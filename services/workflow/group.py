@@ -1,0 +1,84 @@
+"""The group change («Смена группы», PRODUCT.md §3.2): an application moved to another group of
+its program.
+
+The one place the move is written, whoever makes it: a director or deputy from the card, staff
+from their queue, the HTTP API, or the operator's import. Who may move it, and in which statuses,
+is the `GROUP_CHANGE` table next to the transitions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Application, Group, HistoryAction, HistoryEntry, utcnow
+from services import notifications
+from services.region import DEFAULT_TZ
+from services.workflow.authority import authority_of, get_application, local_today
+from services.workflow.errors import GroupNotAllowed, NotAllowed
+from services.workflow.rules import GROUP_CHANGE, Actor, Capacity, pick_capacity
+
+
+@dataclass
+class GroupChange:
+    application: Application
+    old_group: Group
+    new_group: Group
+    capacity: Capacity
+    history: HistoryEntry
+
+
+async def change_group(
+    session: AsyncSession,
+    application: Application | int,
+    group_id: int,
+    actor: Actor,
+    *,
+    now: datetime | None = None,
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> GroupChange:
+    """Move an application to another group of the same program («Смена группы»)."""
+    now = now or utcnow()
+    if isinstance(application, int):
+        application = await get_application(session, application)
+    new_group = await session.get(Group, group_id)
+    old_group = application.group
+    if new_group is None or (
+        new_group.program_id != old_group.program_id and actor.person_id is not None
+    ):
+        raise GroupNotAllowed("the group is not one of this program's")
+    authority = await authority_of(session, actor, application, local_today(now, tz))
+    capacity = pick_capacity(
+        authority.capacities,
+        frozenset(c for c, statuses in GROUP_CHANGE.items() if application.status in statuses),
+    )
+    if capacity is None:
+        if authority.capacities & GROUP_CHANGE.keys():
+            raise GroupNotAllowed("the status no longer allows a group change")
+        raise NotAllowed(application.status)
+    if new_group.id == old_group.id:
+        raise GroupNotAllowed("the application is already in this group")
+
+    entry = HistoryEntry(
+        application_id=application.id,
+        created_at=now,
+        actor_id=actor.person_id,
+        on_behalf_of_id=authority.on_behalf_of_id if capacity is Capacity.DEPUTY else None,
+        actor_role=capacity.value,
+        channel=actor.channel,
+        action=HistoryAction.GROUP,
+        from_value=old_group.name,
+        to_value=new_group.name,
+    )
+    application.group_id = new_group.id
+    application.group = new_group
+    application.updated_at = now
+    session.add(entry)
+    await session.flush()
+    if capacity is not Capacity.SYSTEM:
+        # The import reflects the regional system, which told the applicant itself.
+        await notifications.group_changed(session, application, entry.id, now=now)
+    return GroupChange(application, old_group, new_group, capacity, entry)

@@ -1,0 +1,165 @@
+"""Status changes: the check a button press asks for, and the compare-and-set that applies it.
+
+The applicant's notification, the refresh of every card shown and the status webhook are queued
+in the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+
+from models import Application, Comment, HistoryAction, HistoryEntry, Kind, Status, utcnow
+from services import notifications
+from services.region import DEFAULT_TZ
+from services.workflow.authority import (
+    assessment_progress,
+    authority_of,
+    get_application,
+    local_today,
+)
+from services.workflow.comments import check_comment
+from services.workflow.errors import (
+    CoursePreconditionFailed,
+    NotAllowed,
+    StaleStatus,
+    TransitionNotAllowed,
+)
+from services.workflow.rules import TRANSITIONS, Actor, Authority, Capacity, pick_capacity
+
+
+@dataclass
+class StatusChange:
+    application: Application
+    old: Status
+    new: Status
+    capacity: Capacity
+    history: HistoryEntry
+    comment: Comment | None = None
+    on_behalf_of_id: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+async def check_status_change(
+    session: AsyncSession,
+    application: Application | int,
+    target: Status,
+    actor: Actor,
+    *,
+    seen: Status,
+    now: datetime | None = None,
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> tuple[Application, Capacity, Authority]:
+    """Everything `change_status` checks, without changing anything.
+
+    The bot asks this when a button is pressed, so that a refusal comes at once rather than
+    after the director has typed a comment; `change_status` checks it all again when applying.
+    """
+    now = now or utcnow()
+    if isinstance(application, int):
+        application = await get_application(session, application)
+    if application.status != seen:
+        raise StaleStatus(seen, application.status)
+    allowed = TRANSITIONS.get((seen, target))
+    if allowed is None:
+        raise TransitionNotAllowed(seen, target)
+    authority = await authority_of(session, actor, application, local_today(now, tz))
+    capacity = pick_capacity(authority.capacities, allowed | {Capacity.SYSTEM}, actor.acting_as)
+    if capacity is None:
+        raise NotAllowed(application.status)
+    if (
+        target is Status.APPROVED
+        and application.kind is Kind.COURSE
+        and capacity is not Capacity.SYSTEM
+    ):
+        passed, total = await assessment_progress(session, application.applicant_id)
+        if total == 0 or passed < total:
+            raise CoursePreconditionFailed(passed, total)
+    return application, capacity, authority
+
+
+async def change_status(
+    session: AsyncSession,
+    application: Application | int,
+    target: Status,
+    actor: Actor,
+    *,
+    seen: Status,
+    comment: str | None = None,
+    now: datetime | None = None,
+    tz: ZoneInfo = DEFAULT_TZ,
+) -> StatusChange:
+    """Move an application from `seen` to `target`, or raise a `WorkflowError` saying why not.
+
+    The applicant's notification and the refresh of every card shown are queued in the outbox in
+    the same transaction. The caller owns the transaction; this only flushes.
+    """
+    now = now or utcnow()
+    comment = check_comment(comment)
+    application, capacity, authority = await check_status_change(
+        session, application, target, actor, seen=seen, now=now, tz=tz
+    )
+
+    # Compare-and-set: the row changes only if nobody changed it since the actor looked.
+    result = await session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.status == seen)
+        .values(status=target, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        current = await session.scalar(
+            select(Application.status).where(Application.id == application.id)
+        )
+        raise StaleStatus(seen, current or seen)
+    set_committed_value(application, "status", target)
+    set_committed_value(application, "updated_at", now)
+
+    on_behalf_of = authority.on_behalf_of_id if capacity is Capacity.DEPUTY else None
+    saved_comment = None
+    if comment is not None:
+        saved_comment = Comment(
+            application_id=application.id,
+            author_id=actor.person_id,
+            text=comment,
+            created_at=now,
+        )
+        session.add(saved_comment)
+    entry = HistoryEntry(
+        application_id=application.id,
+        created_at=now,
+        actor_id=actor.person_id,
+        on_behalf_of_id=on_behalf_of,
+        actor_role=capacity.value,
+        channel=actor.channel,
+        action=HistoryAction.STATUS,
+        from_value=seen.value,
+        to_value=target.value,
+        comment=comment,
+    )
+    session.add(entry)
+    await session.flush()
+    await notifications.status_changed(
+        session,
+        application,
+        entry.id,
+        by_applicant=capacity is Capacity.APPLICANT,
+        actor_id=actor.person_id,
+        now=now,
+        tz=tz,
+    )
+    await notifications.status_webhook(session, application, entry.id, now=now)
+    return StatusChange(
+        application=application,
+        old=seen,
+        new=target,
+        capacity=capacity,
+        history=entry,
+        comment=saved_comment,
+        on_behalf_of_id=on_behalf_of,
+    )
