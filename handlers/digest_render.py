@@ -28,6 +28,7 @@ from handlers.cards import MAX_TEXT
 from handlers.keyboards import CardCb
 from models import Application, OutboxMessage, Person, Status, utcnow
 from services.digest import HEAD_CHARS, LINE_CHARS, PART_LINES
+from services.i18n import Template
 from services.quiet import Window, is_quiet, window_of
 
 KINDS: Final = frozenset({"digest", "reminder", "escalation", "deadline"})
@@ -56,7 +57,9 @@ def clip(value: str, limit: int) -> str:
     return "".join(pieces).rstrip() + "…"
 
 
-def line(template: str, fixed: dict[str, object], fields: Sequence[tuple[str, str, int]]) -> str:
+def line(
+    template: Template, fixed: dict[str, object], fields: Sequence[tuple[str, str, int]]
+) -> str:
     """A line of `template` within LINE_CHARS: `fields` (name, raw value, cap) share the room.
 
     Fixed values are safe already (numbers, dates, texts of ours); each field gets what is

@@ -22,6 +22,7 @@ from handlers.digest_render import plural
 from handlers.filters import Unlinked
 from handlers.staff import IsStaff, split_messages
 from services.exporter import export_applications_counted, over_chat_limit
+from services.i18n import Template
 from services.importer import ImportFailed, ImportReport, import_bytes
 
 router = Router(name=__name__)
@@ -32,7 +33,7 @@ MAX_UPLOAD = 50 * 1024 * 1024
 KINDS = frozenset({".csv", ".xlsx"})
 
 
-def _pre(template: str, summary: str) -> str:
+def _pre(template: Template, summary: str) -> str:
     return template.format(summary=escape(summary))
 
 
