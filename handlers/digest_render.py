@@ -73,18 +73,6 @@ def line(
     return template.format(**fixed, **values)
 
 
-def plural(count: int, forms: tuple[str, str, str]) -> str:
-    """Russian plural: 1 день, 2 дня, 5 дней (forms: one, few, many)."""
-    tens, units = count % 100, count % 10
-    if 11 <= tens <= 14:
-        return forms[2]
-    if units == 1:
-        return forms[0]
-    if 2 <= units <= 4:
-        return forms[1]
-    return forms[2]
-
-
 def fmt_day(value: date) -> str:
     return value.strftime("%d.%m.%Y")
 
@@ -126,9 +114,7 @@ def digest_message(
     oldest = date.fromisoformat(payload["oldest"])
     waited = (day - oldest).days
     age = (
-        texts.DIGEST_AGE_TODAY
-        if waited <= 0
-        else texts.DIGEST_AGE.format(days=f"{waited} {plural(waited, texts.DIGEST_DAY_FORMS)}")
+        texts.DIGEST_AGE_TODAY if waited <= 0 else texts.DIGEST_AGE.format(days=texts.days(waited))
     )
     last = int(payload.get("part", 1)) >= int(payload.get("parts", 1))
     head = "\n".join(
@@ -173,9 +159,7 @@ def reminder_message(
     payload: dict[str, Any], apps: Sequence[Application], ages: dict[int, int]
 ) -> tuple[str, InlineKeyboardMarkup]:
     after = int(payload["after"])
-    head = texts.REMIND_TITLE.format(
-        part=_part(payload), after=f"{after} {plural(after, texts.REMIND_AFTER_FORMS)}"
-    )
+    head = texts.REMIND_TITLE.format(part=_part(payload), after=texts.working_days_after(after))
     lines = [
         line(
             texts.REMIND_LINE,
@@ -227,7 +211,7 @@ def escalation_message(
     head = "\n".join(
         [
             texts.ESCALATE_TITLE.format(
-                after=f"{after} {plural(after, texts.REMIND_AFTER_FORMS)}",
+                after=texts.working_days_after(after),
                 day=fmt_day(date.fromisoformat(payload["day"])),
                 part=_part(payload),
             ),

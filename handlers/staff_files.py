@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
 from handlers.cards import MAX_TEXT
-from handlers.digest_render import plural
 from handlers.filters import Unlinked
 from handlers.staff import IsStaff, split_messages
 from services.exporter import export_applications_counted, over_chat_limit
@@ -105,7 +104,5 @@ async def export(message: Message, bot: Bot, session: AsyncSession) -> None:
     await bot.send_document(
         message.chat.id,
         BufferedInputFile(data, texts.STAFF_EXPORT_NAME),
-        caption=texts.STAFF_EXPORT_CAPTION.format(
-            count=f"{count} {plural(count, texts.APPLICATION_FORMS)}"
-        ),
+        caption=texts.STAFF_EXPORT_CAPTION.format(count=texts.applications(count)),
     )

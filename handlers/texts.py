@@ -281,7 +281,6 @@ DIGEST_PART = _ru.template("digest-part")
 DIGEST_SUMMARY = _ru.template("digest-summary")
 DIGEST_AGE_TODAY = _ru.text("digest-age-today")
 DIGEST_AGE = _ru.template("digest-age")
-DIGEST_DAY_FORMS = ("день", "дня", "дней")
 
 
 def days(count: int) -> str:
@@ -293,7 +292,6 @@ DIGEST_HINT = _ru.text("digest-hint")
 DIGEST_HINT_LAST = _ru.text("digest-hint-last")
 DIGEST_LINE = _ru.template("digest-line")
 REMIND_TITLE = _ru.template("remind-title")
-REMIND_AFTER_FORMS = ("рабочего дня", "рабочих дней", "рабочих дней")
 
 
 def working_days_after(count: int) -> str:
@@ -373,7 +371,6 @@ STAFF_FILE_ERRORS = _ru.template("staff-file-errors")
 STAFF_FILE_UNREADABLE = _ru.text("staff-file-unreadable")
 STAFF_EXPORT_NAME = _ru.text("staff-export-name")
 STAFF_EXPORT_CAPTION = _ru.template("staff-export-caption")
-APPLICATION_FORMS = ("заявка", "заявки", "заявок")
 
 
 def applications(count: int) -> str:
