@@ -7,7 +7,9 @@ report in English, so those messages exist in both languages.
 
 Fluent is told not to wrap arguments in bidi isolation marks (``use_isolating=False``), and
 `Template` passes its arguments as strings, so Fluent never reformats a number (no thousands
-grouping): a text comes out exactly as the old Python format string produced it. A catalogue is
+grouping): a text comes out exactly as the old Python format string produced it. A `Message` is a
+text said later in the reader's language (the import report: Russian in the chat, English on the
+command line); it names a message that both catalogues hold. A catalogue is
 loaded once per language; a syntax error, a missing message or a formatting error raises at once
 rather than showing the user a half-rendered text.
 """
@@ -41,13 +43,13 @@ class CatalogueError(LookupError):
 class Catalogue:
     """The messages of one language, parsed once from every .ftl file of its folder."""
 
-    def __init__(self, language: Language) -> None:
+    def __init__(self, language: Language, root: Path = LOCALES) -> None:
         self.language = language
         self._bundle = FluentBundle([language.value], use_isolating=False)
         self.variables: dict[str, frozenset[str]] = {}
-        files = sorted((LOCALES / language.value).glob("*.ftl"))
+        files = sorted((root / language.value).glob("*.ftl"))
         if not files:
-            raise CatalogueError(f"no .ftl files for {language.value} in {LOCALES}")
+            raise CatalogueError(f"no .ftl files for {language.value} in {root}")
         for path in files:
             resource = FluentResource(path.read_text(encoding="utf-8"))
             for entry in resource.body:
@@ -90,6 +92,60 @@ class Template:
 
     def format(self, **args: object) -> str:
         return self.catalogue.text(self.message_id, **{k: format(v, "") for k, v in args.items()})
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message to be said in either language: its id and its arguments.
+
+    An argument is a string (a value from the file, the same in both languages), another
+    `Message` (said in the same language) or a tuple of them (said joined by ", ").
+    """
+
+    message_id: str
+    args: tuple[tuple[str, Arg], ...] = ()
+
+    @classmethod
+    def of(cls, message_id: str, **args: object) -> Message:
+        """The message, checked to exist in both languages; plain values kept as ``format(v)``."""
+        for language in Language:
+            if message_id not in catalogue(language).variables:
+                raise CatalogueError(f"no message {message_id!r} in the {language} catalogue")
+        return cls(message_id, tuple((k, _arg(v)) for k, v in args.items()))
+
+    def say(self, language: Language) -> str:
+        args = {name: _say(value, language) for name, value in self.args}
+        return catalogue(language).text(self.message_id, **args)
+
+    @property
+    def ru(self) -> str:
+        return self.say(Language.RU)
+
+    @property
+    def en(self) -> str:
+        return self.say(Language.EN)
+
+    def __str__(self) -> str:
+        return self.ru
+
+
+Arg = str | Message | tuple[Message, ...]
+
+
+def _arg(value: object) -> Arg:
+    if isinstance(value, Message):
+        return value
+    if isinstance(value, tuple) and all(isinstance(item, Message) for item in value):
+        return value
+    return format(value, "")
+
+
+def _say(value: Arg, language: Language) -> str:
+    if isinstance(value, Message):
+        return value.say(language)
+    if isinstance(value, tuple):
+        return ", ".join(item.say(language) for item in value)
+    return value
 
 
 @cache
