@@ -1,5 +1,6 @@
-# The bot's Russian texts (handlers/texts.py exposes them under their old names).
-# Generated layout: one message per constant; dictionaries as <name>-<key>.
+# The bot's Russian texts; handlers/texts.py exposes them under their constants' names:
+# one message per constant, a dictionary's entries as <name>-<key>.
+# Fluent trims the spaces around a text and a leading line break: {" "} and {""} keep them.
 
 -regional-system = ГИС «Образование в Челябинской области»
 
@@ -37,6 +38,8 @@ help =
     /cancel — отменить ввод
 unknown = Не понял сообщение. Список команд — /help.
 button-outdated = Эта кнопка устарела. Откройте заявку заново.
+
+## linking (§4.1)
 btn-share-phone = 📱 Поделиться номером
 link-prompt =
     Отправьте код приглашения сообщением или нажмите «Поделиться номером», если ваш номер телефона указан в { -regional-system }.
@@ -53,6 +56,8 @@ link-phone-ambiguous = Этот номер указан у нескольких 
 link-person-taken =
     Этот человек уже привязан к другому аккаунту Telegram. Войдите по коду приглашения.
 link-first = Сначала привяжите аккаунт: отправьте код приглашения.
+
+## cards and decisions (§4.2)
 btn-approve = ✅ Одобрить
 btn-cancel = ❌ Отменить
 btn-more = Подробнее
@@ -77,6 +82,8 @@ precondition =
     Нельзя одобрить заявку на курс: оценка компетенций не пройдена — пройдено { $passed } из { $total } разделов.
 precondition-no-data = Нельзя одобрить заявку на курс: результаты оценки компетенций не загружены.
 comment-text-only = Напишите комментарий текстом или нажмите «Без комментария» либо «Назад».
+
+## menus (§4.6, §4.7): the reply-keyboard buttons of each role
 btn-menu-applications = 📋 Заявки
 btn-menu-my = 📋 Мои заявки
 btn-menu-deputy = 👥 Заместитель
@@ -84,6 +91,8 @@ btn-menu-settings = ⚙️ Настройки
 btn-menu-role = 🔄 Сменить роль
 btn-menu-help = ❓ Помощь
 btn-reply = Ответить
+
+## «Заявки» for directors (§4.2)
 list-title = 📋 <b>Заявки</b>
 list-all = Все
 list-short-status-new = Не обработана
@@ -109,6 +118,8 @@ group-choose = Выберите новую группу программы. Се
 group-none = У этой программы нет других групп.
 group-changed = Группа изменена. Заявитель получит уведомление.
 group-refused = Группу сейчас изменить нельзя.
+
+## «Мои заявки» for teachers (§4.3)
 my-title = 📋 <b>Мои заявки</b> — { $count }
 my-page = Страница { $page } из { $pages }
 my-empty =
@@ -133,6 +144,8 @@ reply-prompt =
 reply-sent = 💬 Ответ по заявке №{ $n } отправлен. Руководитель ОО получит уведомление.
 reply-abandoned = Ответ по заявке №{ $n } не отправлен.
 reply-text-only = Напишите ответ текстом или нажмите «Назад».
+
+## roles, menus and per-role help (§2, §4.6)
 menu-commands-applications = Заявки школы
 menu-commands-my = Мои заявки
 menu-commands-deputy = Заместитель на время отсутствия
@@ -164,6 +177,8 @@ role-current-mark = •{" "}
 role-only-one = У вас одна роль — { $role }. Сменить её не на что.
 role-switched = Ваша роль: <b>{ $role }</b>. Меню и команды обновлены.
 role-not-held = У вас нет этой роли.
+
+## personal settings (§4.5, §5)
 settings-screen =
     <b>Настройки уведомлений</b>
 
@@ -193,6 +208,8 @@ settings-bad-quiet =
 settings-text-only = Напишите значение сообщением или /cancel, чтобы оставить как есть.
 settings-off-words = off выкл выключено выключить нет
 settings-saved = ✅ Сохранено.
+
+## deputy (§4.2)
 deputy-not-director = Назначать заместителя может только руководитель ОО.
 deputy-screen =
     <b>Заместитель</b>
@@ -237,6 +254,8 @@ deputy-notice =
     В этот период вам будут приходить заявки школы с кнопками «✅ Одобрить» и «❌ Отменить».
 deputy-revoked-notice =
     Руководитель { $director } ({ $school }) отозвал(а) ваши полномочия заместителя.
+
+## Scheduled messages: digest, reminders, escalation, deadlines (§5)
 digest-title = 📬 <b>Заявки ждут решения</b> · { $day }
 digest-part = {" "}· часть { $part } из { $parts }
 digest-summary = Не обработано: <b>{ $count }</b>. Самая давняя подана { $oldest } ({ $age }).
@@ -261,6 +280,8 @@ deadline-title =
     Заявки ещё не обработаны:
 deadline-line =
     { $index }. <b>№{ $number }</b> · { $applicant } · { $program } · начало { $start }
+
+## Staff of the regional institute: queue, assessment, overview, files (§4.4, §7.3)
 btn-menu-staff-queue = 📥 Очередь
 btn-menu-staff-overview = 📊 Обзор
 btn-menu-staff-export = 📤 Выгрузка
