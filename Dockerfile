@@ -23,6 +23,7 @@ COPY handlers ./handlers
 COPY services ./services
 COPY models ./models
 COPY migrations ./migrations
+COPY locales ./locales
 RUN pip install . && useradd --system --home /app dpo && mkdir /data && chown dpo /data
 
 USER dpo

@@ -214,8 +214,8 @@ def import_(files: tuple[Path, ...], dry_run: bool) -> None:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from bot.db import create_engine, create_sessionmaker
+    from services.i18n import Language
     from services.importer import ImportFailed, import_file
-    from services.phrase import Language
 
     settings = _settings()
     _prepare_database(settings)
@@ -294,6 +294,7 @@ def export(file: Path) -> None:
 def invite(codes: tuple[str, ...], organization: str | None, out: Path | None) -> None:
     """Print a one-time invitation link and code for each person (by external code)."""
     from bot.db import create_engine, create_sessionmaker
+    from services.i18n import Language, catalogue
     from services.invitations import InvitationError, create_invitations, invite_link
 
     if not codes and not organization:
@@ -328,7 +329,9 @@ def invite(codes: tuple[str, ...], organization: str | None, out: Path | None) -
     if out is not None:
         with out.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, delimiter=";")
-            writer.writerow(["Код", "ФИО", "Ссылка", "Код приглашения", "Действует до"])
+            columns = ("code", "name", "link", "invitation", "expires")
+            words = catalogue(Language.RU)
+            writer.writerow([words.text(f"invitations-column-{column}") for column in columns])
             writer.writerows(rows)
         click.echo(f"{out}: {len(rows)} invitations", err=True)
 

@@ -1,49 +1,40 @@
-"""Every Russian text the bot shows, in one place (values are escaped by the callers)."""
+"""Every Russian text the bot shows, by the names the handlers use (values are escaped by callers).
+
+The words themselves live in ``locales/ru/bot.ftl``; this module only names them. A constant is a
+plain text, a `Template` where the handler fills in values (``.format(n=…)`` as before), or a
+function where the text depends on a number (Russian plurals, chosen by Fluent) or on a list.
+Every message is looked up when the module is imported, so a missing one fails at start-up.
+"""
 
 from __future__ import annotations
 
 from html import escape
 
 from models import Role
+from services.i18n import Language, catalogue
 from services.labels import ROLE_LABELS
 
-BTN_CONSENT = "Ознакомился"
+_ru = catalogue(Language.RU)
 
-CONSENT = (
-    "<b>Согласие на обработку персональных данных</b>\n\n"
-    "Бот «Организация ДПО» ГБУ ДПО «ЧИРО» обрабатывает ваши персональные данные "
-    "(ФИО, номер телефона, место работы, идентификатор Telegram, сведения о заявках на "
-    "оценку профессиональных компетенций и курсы повышения квалификации) в соответствии с "
-    "Федеральным законом от 27.07.2006 № 152-ФЗ «О персональных данных» — только для того, "
-    "чтобы сообщать о заявках и принимать по ним решения.\n\n"
-    "Данные не передаются третьим лицам, кроме информационной системы «Образование в "
-    "Челябинской области». Отозвать согласие можно, обратившись в ГБУ ДПО «ЧИРО».\n\n"
-    "Нажмите «Ознакомился», чтобы продолжить."
-)
-CONSENT_FIRST = "Сначала ознакомьтесь с согласием на обработку персональных данных."
-CONSENT_THANKS = "Спасибо, согласие сохранено."
-CONSENT_ALREADY = "Согласие уже сохранено."
+BTN_CONSENT = _ru.text("btn-consent")
+
+CONSENT = _ru.text("consent")
+CONSENT_FIRST = _ru.text("consent-first")
+CONSENT_THANKS = _ru.text("consent-thanks")
+CONSENT_ALREADY = _ru.text("consent-already")
 
 # The regional system, named one way in every text about getting access.
-REGIONAL_SYSTEM = "ГИС «Образование в Челябинской области»"
+REGIONAL_SYSTEM = _ru.text("regional-system")
 # An account not linked yet gets this one message (with the «Поделиться номером» keyboard),
 # whatever it sends.
-HOW_TO_GET_ACCESS = (
-    "Чтобы пользоваться ботом, привяжите Telegram к своей учётной записи "
-    f"в {REGIONAL_SYSTEM}:\n\n"
-    "• откройте ссылку-приглашение от администратора вашей школы или отправьте код "
-    "приглашения сообщением;\n"
-    "• или нажмите «Поделиться номером» под полем ввода, если там указан ваш номер телефона.\n\n"
-    f"Если приглашения нет, обратитесь к администратору {REGIONAL_SYSTEM} в вашей школе "
-    "или в ГБУ ДПО «ЧИРО»."
-)
+HOW_TO_GET_ACCESS = _ru.text("how-to-get-access")
 
-ERROR = "Что-то пошло не так. Попробуйте ещё раз чуть позже."
+ERROR = _ru.text("error")
 
 COMMANDS = {
-    "start": "Начало работы",
-    "help": "Помощь",
-    "cancel": "Отменить ввод",
+    "start": _ru.text("commands-start"),
+    "help": _ru.text("commands-help"),
+    "cancel": _ru.text("commands-cancel"),
 }
 
 
@@ -62,399 +53,330 @@ def address(full_name: str) -> str:
 
 def greeting(full_name: str, roles: list[Role]) -> str:
     """The greeting; `roles` are the roles held, the active one first (as /help names it)."""
-    head = f"Здравствуйте, {escape(address(full_name))}!"
+    name = escape(address(full_name))
     if len(roles) <= 1:
-        role = ROLE_LABELS[roles[0]] if roles else "—"
-        return f"{head}\nВаша роль: <b>{escape(role)}</b>."
+        role = ROLE_LABELS[roles[0]] if roles else _ru.text("no-role")
+        return _ru.text("greeting-one-role", name=name, role=escape(role))
     active, *others = (escape(ROLE_LABELS[r]) for r in roles)
-    return f"{head}\nВаши роли: <b>{active}</b>, {', '.join(others)}."
+    return _ru.text("greeting-several-roles", name=name, active=active, others=", ".join(others))
 
 
-CANCELLED = "Ввод отменён."
-NOTHING_TO_CANCEL = "Нечего отменять."
-HELP = (
-    "Бот «Организация ДПО» сообщает о заявках на оценку профессиональных компетенций и "
-    "курсы повышения квалификации.\n\n"
-    "/start — начало работы\n/help — эта справка\n/cancel — отменить ввод"
-)
-UNKNOWN = "Не понял сообщение. Список команд — /help."
-BUTTON_OUTDATED = "Эта кнопка устарела. Откройте заявку заново."
+CANCELLED = _ru.text("cancelled")
+NOTHING_TO_CANCEL = _ru.text("nothing-to-cancel")
+HELP = _ru.text("help")
+UNKNOWN = _ru.text("unknown")
+BUTTON_OUTDATED = _ru.text("button-outdated")
 
 # --- linking (§4.1) ---------------------------------------------------------------------------
-BTN_SHARE_PHONE = "📱 Поделиться номером"
-LINK_PROMPT = (
-    "Отправьте код приглашения сообщением или нажмите «Поделиться номером», "
-    f"если ваш номер телефона указан в {REGIONAL_SYSTEM}."
-)
+BTN_SHARE_PHONE = _ru.text("btn-share-phone")
+LINK_PROMPT = _ru.text("link-prompt")
 LINK_BAD_CODE = {
-    "unknown": "Код приглашения не найден. Проверьте его и отправьте ещё раз.",
-    "used": "Этот код уже использован. Попросите у администратора новое приглашение.",
-    "expired": "Срок действия приглашения истёк. Попросите у администратора новое.",
+    "unknown": _ru.text("link-bad-code-unknown"),
+    "used": _ru.text("link-bad-code-used"),
+    "expired": _ru.text("link-bad-code-expired"),
 }
-LINK_TOO_MANY = "Слишком много неверных кодов. Попробуйте снова через час."
-LINK_ACCOUNT_TAKEN = (
-    "Этот аккаунт Telegram уже привязан к другому человеку. "
-    "Если это ошибка, обратитесь к администратору."
-)
-LINK_NOT_OWN_CONTACT = "Можно отправить только свой номер — кнопкой «Поделиться номером»."
-LINK_PHONE_NOT_FOUND = (
-    f"Номер не найден среди пользователей {REGIONAL_SYSTEM}. "
-    "Попросите у администратора код приглашения."
-)
-LINK_PHONE_AMBIGUOUS = "Этот номер указан у нескольких людей — войдите по коду приглашения."
-LINK_PERSON_TAKEN = (
-    "Этот человек уже привязан к другому аккаунту Telegram. Войдите по коду приглашения."
-)
-LINK_FIRST = "Сначала привяжите аккаунт: отправьте код приглашения."
+LINK_TOO_MANY = _ru.text("link-too-many")
+LINK_ACCOUNT_TAKEN = _ru.text("link-account-taken")
+LINK_NOT_OWN_CONTACT = _ru.text("link-not-own-contact")
+LINK_PHONE_NOT_FOUND = _ru.text("link-phone-not-found")
+LINK_PHONE_AMBIGUOUS = _ru.text("link-phone-ambiguous")
+LINK_PERSON_TAKEN = _ru.text("link-person-taken")
+LINK_FIRST = _ru.text("link-first")
 
 
 def waiting_applications(count: int) -> str:
-    return f"Заявок ждут вашего решения: {count}. Карточки — ниже."
+    return _ru.text("waiting-applications", count=str(count))
 
 
 # --- cards and decisions (§4.2) ---------------------------------------------------------------
-BTN_APPROVE = "✅ Одобрить"
-BTN_CANCEL = "❌ Отменить"
-BTN_MORE = "Подробнее"
-BTN_NO_COMMENT = "Без комментария"
-BTN_BACK = "Назад"
-BTN_TAB_INFO = "Сведения о заявке"
-BTN_TAB_COMMENTS = "Комментарии"
-BTN_TAB_HISTORY = "История действий"
+BTN_APPROVE = _ru.text("btn-approve")
+BTN_CANCEL = _ru.text("btn-cancel")
+BTN_MORE = _ru.text("btn-more")
+BTN_NO_COMMENT = _ru.text("btn-no-comment")
+BTN_BACK = _ru.text("btn-back")
+BTN_TAB_INFO = _ru.text("btn-tab-info")
+BTN_TAB_COMMENTS = _ru.text("btn-tab-comments")
+BTN_TAB_HISTORY = _ru.text("btn-tab-history")
 
-DECISION_VERB = {"approved": "одобряете", "cancelled": "отменяете"}
-DECISION_DONE = {"approved": "✅ Заявка №{n} одобрена.", "cancelled": "❌ Заявка №{n} отменена."}
+DECISION_VERB = {
+    "approved": _ru.text("decision-verb-approved"),
+    "cancelled": _ru.text("decision-verb-cancelled"),
+}
+DECISION_DONE = {
+    "approved": _ru.template("decision-done-approved"),
+    "cancelled": _ru.template("decision-done-cancelled"),
+}
 
 
 def comment_prompt(number: int, target: str, reason_required: bool) -> str:
-    head = f"Вы <b>{DECISION_VERB[target]}</b> заявку №{number}.\n"
-    if reason_required:
-        return head + "Напишите причину отмены для заявителя (до 1000 символов)."
-    return head + (
-        "Напишите комментарий для заявителя (до 1000 символов) или нажмите «Без комментария»."
-    )
+    message = "comment-prompt-reason" if reason_required else "comment-prompt-comment"
+    return _ru.text(message, verb=DECISION_VERB[target], number=str(number))
 
 
-COMMENT_TOO_LONG = "Комментарий длиннее 1000 символов ({length}). Сократите и отправьте ещё раз."
-REASON_REQUIRED = "Укажите причину отмены — напишите её сообщением."
-DECISION_ABANDONED = "Решение по заявке №{n} не принято. Заявка ждёт вас."
-DECISION_APPLIED_NOTE = "Заявитель получит уведомление."
-NOT_ALLOWED = "У вас нет прав на это действие с заявкой №{n}."
-NOT_FOUND = "Заявка №{n} не найдена."
-STALE = "Заявка №{n} уже в статусе «{status}». Карточка обновлена."
-TRANSITION_REFUSED = "Из статуса «{current}» нельзя перейти в «{target}»."
-PRECONDITION = (
-    "Нельзя одобрить заявку на курс: оценка компетенций не пройдена — "
-    "пройдено {passed} из {total} разделов."
-)
-PRECONDITION_NO_DATA = "Нельзя одобрить заявку на курс: результаты оценки компетенций не загружены."
-COMMENT_TEXT_ONLY = "Напишите комментарий текстом или нажмите «Без комментария» либо «Назад»."
+COMMENT_TOO_LONG = _ru.template("comment-too-long")
+REASON_REQUIRED = _ru.text("reason-required")
+DECISION_ABANDONED = _ru.template("decision-abandoned")
+DECISION_APPLIED_NOTE = _ru.text("decision-applied-note")
+NOT_ALLOWED = _ru.template("not-allowed")
+NOT_FOUND = _ru.template("not-found")
+STALE = _ru.template("stale")
+TRANSITION_REFUSED = _ru.template("transition-refused")
+PRECONDITION = _ru.template("precondition")
+PRECONDITION_NO_DATA = _ru.text("precondition-no-data")
+COMMENT_TEXT_ONLY = _ru.text("comment-text-only")
 
 # --- menus (§4.6, §4.7): the reply-keyboard buttons of each role ------------------------------
-BTN_MENU_APPLICATIONS = "📋 Заявки"
-BTN_MENU_MY = "📋 Мои заявки"
-BTN_MENU_DEPUTY = "👥 Заместитель"
-BTN_MENU_SETTINGS = "⚙️ Настройки"
-BTN_MENU_ROLE = "🔄 Сменить роль"
-BTN_MENU_HELP = "❓ Помощь"
-BTN_REPLY = "Ответить"
+BTN_MENU_APPLICATIONS = _ru.text("btn-menu-applications")
+BTN_MENU_MY = _ru.text("btn-menu-my")
+BTN_MENU_DEPUTY = _ru.text("btn-menu-deputy")
+BTN_MENU_SETTINGS = _ru.text("btn-menu-settings")
+BTN_MENU_ROLE = _ru.text("btn-menu-role")
+BTN_MENU_HELP = _ru.text("btn-menu-help")
+BTN_REPLY = _ru.text("btn-reply")
 
 # --- «Заявки» for directors (§4.2) ------------------------------------------------------------
-LIST_TITLE = "📋 <b>Заявки</b>"
-LIST_ALL = "Все"
+LIST_TITLE = _ru.text("list-title")
+LIST_ALL = _ru.text("list-all")
 LIST_SHORT_STATUS = {
-    "new": "Не обработана",
-    "approved": "Подтверждена",
-    "cancelled": "Отменена",
-    "included": "Включен в группу",
+    "new": _ru.text("list-short-status-new"),
+    "approved": _ru.text("list-short-status-approved"),
+    "cancelled": _ru.text("list-short-status-cancelled"),
+    "included": _ru.text("list-short-status-included"),
 }
-LIST_EMPTY = "Заявок нет."
-LIST_SEARCH = "Поиск по фамилии «{term}»"
-LIST_PAGE = "Страница {page} из {pages}"
-LIST_NOT_DECIDER = "Список заявок школы доступен руководителю ОО и его заместителю."
-SEARCH_TOO_SHORT = (
-    "Чтобы найти заявку, напишите фамилию заявителя (от 2 букв) или откройте /applications."
-)
-BTN_APPROVE_ALL = "Одобрить все"
-BTN_CONFIRM = "Подтвердить"
-BTN_PREV = "‹"
-BTN_NEXT = "›"
-BTN_TAB_GROUP = "Смена группы"
-BULK_CONFIRM = (
-    "Одобрить все заявки в статусе «Не обработана»: {count}? Каждая будет проверена отдельно."
-)
-BULK_NOTHING = "Нечего одобрять: необработанных заявок нет."
-BULK_CANCELLED = "Массовое одобрение отменено."
-GROUP_CHOOSE = "Выберите новую группу программы. Сейчас: «{group}»."
-GROUP_NONE = "У этой программы нет других групп."
-GROUP_CHANGED = "Группа изменена. Заявитель получит уведомление."
-GROUP_REFUSED = "Группу сейчас изменить нельзя."
+LIST_EMPTY = _ru.text("list-empty")
+LIST_SEARCH = _ru.template("list-search")
+LIST_PAGE = _ru.template("list-page")
+LIST_NOT_DECIDER = _ru.text("list-not-decider")
+SEARCH_TOO_SHORT = _ru.text("search-too-short")
+BTN_APPROVE_ALL = _ru.text("btn-approve-all")
+BTN_CONFIRM = _ru.text("btn-confirm")
+BTN_PREV = _ru.text("btn-prev")
+BTN_NEXT = _ru.text("btn-next")
+BTN_TAB_GROUP = _ru.text("btn-tab-group")
+BULK_CONFIRM = _ru.template("bulk-confirm")
+BULK_NOTHING = _ru.text("bulk-nothing")
+BULK_CANCELLED = _ru.text("bulk-cancelled")
+GROUP_CHOOSE = _ru.template("group-choose")
+GROUP_NONE = _ru.text("group-none")
+GROUP_CHANGED = _ru.text("group-changed")
+GROUP_REFUSED = _ru.text("group-refused")
 
 
 def bulk_report(approved: int, skipped: list[tuple[int, str]]) -> str:
-    text = f"Одобрено: {approved}"
-    if skipped:
-        text += f", пропущено: {len(skipped)}"
-        text += "".join(f"\n• №{number}: {reason}" for number, reason in skipped)
-    return text + "."
+    if not skipped:
+        return _ru.text("bulk-report", approved=str(approved))
+    lines = "".join(
+        "\n" + _ru.text("bulk-report-line", number=str(number), reason=reason)
+        for number, reason in skipped
+    )
+    return _ru.text(
+        "bulk-report-skipped", approved=str(approved), skipped=str(len(skipped)), lines=lines
+    )
 
 
 # --- «Мои заявки» for teachers (§4.3) ---------------------------------------------------------
-MY_TITLE = "📋 <b>Мои заявки</b> — {count}"
-MY_PAGE = "Страница {page} из {pages}"
-MY_EMPTY = (
-    "У вас пока нет заявок. Они появятся здесь, когда заявка будет подана "
-    "в модуле «Организация ДПО»."
-)
-MY_BTN_PREV = "‹"
-MY_BTN_NEXT = "›"
-WITHDRAW_BTN = "Отозвать заявку"
+MY_TITLE = _ru.template("my-title")
+MY_PAGE = _ru.template("my-page")
+MY_EMPTY = _ru.text("my-empty")
+MY_BTN_PREV = _ru.text("my-btn-prev")
+MY_BTN_NEXT = _ru.text("my-btn-next")
+WITHDRAW_BTN = _ru.text("withdraw-btn")
 # «Отозвать заявку» opens this prompt at once: it is the confirmation, «Назад» leaves it.
-WITHDRAW_REASON_PROMPT = (
-    "Отозвать заявку <b>№{n}</b>?\n"
-    "<b>Программа:</b> {program}\n"
-    "<b>Группа:</b> {group}\n"
-    "<b>Статус:</b> {status}\n\n"
-    "Отозванную заявку нельзя восстановить. Руководитель ОО получит уведомление.\n"
-    "Напишите причину (до 1000 символов) или нажмите «Без комментария»."
-)
-WITHDRAW_DONE = "Заявка №{n} отозвана. Руководитель ОО получит уведомление."
-WITHDRAW_TEXT_ONLY = "Напишите причину текстом или нажмите «Без комментария» либо «Назад»."
-REPLY_PROMPT = (
-    "Напишите ответ на комментарий к заявке №{n} одним сообщением (до 1000 символов).\n\n"
-    "<b>{author}:</b> «{text}»"
-)
-REPLY_SENT = "💬 Ответ по заявке №{n} отправлен. Руководитель ОО получит уведомление."
-REPLY_ABANDONED = "Ответ по заявке №{n} не отправлен."
-REPLY_TEXT_ONLY = "Напишите ответ текстом или нажмите «Назад»."
+WITHDRAW_REASON_PROMPT = _ru.template("withdraw-reason-prompt")
+WITHDRAW_DONE = _ru.template("withdraw-done")
+WITHDRAW_TEXT_ONLY = _ru.text("withdraw-text-only")
+REPLY_PROMPT = _ru.template("reply-prompt")
+REPLY_SENT = _ru.template("reply-sent")
+REPLY_ABANDONED = _ru.template("reply-abandoned")
+REPLY_TEXT_ONLY = _ru.text("reply-text-only")
 
 # --- roles, menus and per-role help (§2, §4.6) ------------------------------------------------
 MENU_COMMANDS = {
-    "applications": "Заявки школы",
-    "my": "Мои заявки",
-    "deputy": "Заместитель на время отсутствия",
-    "queue": "Одобренные заявки: включение в группу",
-    "overview": "Обзор региона",
-    "export": "Выгрузка заявок (XLSX)",
-    "assess": "Результаты оценки: /assess КОД",
-    "settings": "Настройки уведомлений",
-    "role": "Сменить роль",
-    "cancel": "Отменить ввод",
-    "help": "Помощь",
+    "applications": _ru.text("menu-commands-applications"),
+    "my": _ru.text("menu-commands-my"),
+    "deputy": _ru.text("menu-commands-deputy"),
+    "queue": _ru.text("menu-commands-queue"),
+    "overview": _ru.text("menu-commands-overview"),
+    "export": _ru.text("menu-commands-export"),
+    "assess": _ru.text("menu-commands-assess"),
+    "settings": _ru.text("menu-commands-settings"),
+    "role": _ru.text("menu-commands-role"),
+    "cancel": _ru.text("menu-commands-cancel"),
+    "help": _ru.text("menu-commands-help"),
 }
 MENU_HELP_INTRO = {
-    Role.DIRECTOR: (
-        "Ваша роль: <b>Руководитель ОО</b>.\n"
-        "Новые заявки педагогов школы приходят карточками с кнопками «✅ Одобрить» и "
-        "«❌ Отменить»; в рабочие дни — сводка заявок, которые ждут вашего решения."
-    ),
-    Role.TEACHER: (
-        "Ваша роль: <b>Слушатель</b>.\n"
-        "Бот сразу сообщает о каждом изменении ваших заявок: статус, комментарий, группа, "
-        "даты обучения."
-    ),
-    Role.STAFF: (
-        "Ваша роль: <b>Работник ЧИРО</b>.\n"
-        "Очередь одобренных заявок — включение в группу; результаты оценки; обзор региона с "
-        "диаграммой; загрузка файла CSV или XLSX прямо в чат и выгрузка заявок. Бот присылает "
-        "сводку заявок, которые школы долго не рассматривают."
-    ),
+    Role.DIRECTOR: _ru.text("menu-help-intro-director"),
+    Role.TEACHER: _ru.text("menu-help-intro-teacher"),
+    Role.STAFF: _ru.text("menu-help-intro-staff"),
 }
-MENU_HELP_COMMANDS = "Команды:"
-MENU_HELP_FOOTER = (
-    "Те же действия — кнопками меню под полем ввода. Уведомления приходят при любой выбранной роли."
-)
-MENU_SHOWN = "Меню — кнопками под полем ввода."
-ROLE_CHOOSE = (
-    "Ваша роль сейчас: <b>{role}</b>.\nВыберите роль — от неё зависят меню и команды. "
-    "Уведомления приходят при любой роли."
-)
-ROLE_CURRENT_MARK = "• "
-ROLE_ONLY_ONE = "У вас одна роль — {role}. Сменить её не на что."
-ROLE_SWITCHED = "Ваша роль: <b>{role}</b>. Меню и команды обновлены."
-ROLE_NOT_HELD = "У вас нет этой роли."
+MENU_HELP_COMMANDS = _ru.text("menu-help-commands")
+MENU_HELP_FOOTER = _ru.text("menu-help-footer")
+MENU_SHOWN = _ru.text("menu-shown")
+ROLE_CHOOSE = _ru.template("role-choose")
+ROLE_CURRENT_MARK = _ru.text("role-current-mark")
+ROLE_ONLY_ONE = _ru.template("role-only-one")
+ROLE_SWITCHED = _ru.template("role-switched")
+ROLE_NOT_HELD = _ru.text("role-not-held")
 
 # --- personal settings (§4.5, §5) -------------------------------------------------------------
-SETTINGS_SCREEN = (
-    "<b>Настройки уведомлений</b>\n\n"
-    "🕘 Ежедневная сводка: <b>{digest}</b>\n"
-    "🔔 Новые заявки: <b>{instant}</b>\n"
-    "🌙 Тихие часы: <b>{quiet}</b>\n\n"
-    "В тихие часы сводки и напоминания ждут их окончания, "
-    "а срочные сообщения приходят без звука."
-)
-SETTINGS_DEFAULT = " (по умолчанию)"
-SETTINGS_INSTANT = {True: "сразу, карточкой", False: "только в сводке"}
-SETTINGS_QUIET_OFF = "выключены"
-SETTINGS_BTN_DIGEST = "🕘 Время сводки"
+SETTINGS_SCREEN = _ru.template("settings-screen")
+SETTINGS_DEFAULT = _ru.text("settings-default")
+SETTINGS_INSTANT = {
+    True: _ru.text("settings-instant-on"),
+    False: _ru.text("settings-instant-off"),
+}
+SETTINGS_QUIET_OFF = _ru.text("settings-quiet-off")
+SETTINGS_BTN_DIGEST = _ru.text("settings-btn-digest")
 # The toggle names what a press will do.
-SETTINGS_BTN_INSTANT = {True: "🔕 Только сводка", False: "🔔 Присылать сразу"}
-SETTINGS_BTN_QUIET = "🌙 Тихие часы"
-SETTINGS_ASK_DIGEST = (
-    "Во сколько присылать ежедневную сводку? Напишите время в формате ЧЧ:ММ, например 08:30.\n"
-    "/cancel — оставить как есть."
-)
-SETTINGS_ASK_QUIET = (
-    "Напишите тихие часы в формате ЧЧ:ММ-ЧЧ:ММ, например 21:00-08:00, "
-    "или «выкл», чтобы их выключить.\n/cancel — оставить как есть."
-)
-SETTINGS_BAD_DIGEST = "«{value}» — не время. Напишите в формате ЧЧ:ММ, например 08:30, или /cancel."
-SETTINGS_BAD_QUIET = (
-    "«{value}» не подходит. Напишите ЧЧ:ММ-ЧЧ:ММ, например 21:00-08:00, «выкл» или /cancel."
-)
-SETTINGS_TEXT_ONLY = "Напишите значение сообщением или /cancel, чтобы оставить как есть."
-SETTINGS_OFF_WORDS = frozenset({"выкл", "выключить", "выключено", "нет", "off"})
-SETTINGS_SAVED = "✅ Сохранено."
+SETTINGS_BTN_INSTANT = {
+    True: _ru.text("settings-btn-instant-on"),
+    False: _ru.text("settings-btn-instant-off"),
+}
+SETTINGS_BTN_QUIET = _ru.text("settings-btn-quiet")
+SETTINGS_ASK_DIGEST = _ru.text("settings-ask-digest")
+SETTINGS_ASK_QUIET = _ru.text("settings-ask-quiet")
+SETTINGS_BAD_DIGEST = _ru.template("settings-bad-digest")
+SETTINGS_BAD_QUIET = _ru.template("settings-bad-quiet")
+SETTINGS_TEXT_ONLY = _ru.text("settings-text-only")
+SETTINGS_OFF_WORDS = frozenset(_ru.text("settings-off-words").split())
+SETTINGS_SAVED = _ru.text("settings-saved")
 
 # --- deputy (§4.2) ----------------------------------------------------------------------------
-DEPUTY_NOT_DIRECTOR = "Назначать заместителя может только руководитель ОО."
-DEPUTY_SCREEN = (
-    "<b>Заместитель</b>\n"
-    "На время вашего отсутствия заместитель получает новые заявки школы и решает по ним. "
-    "В истории заявки видно, кто действовал и за кого.\n\n{lines}"
-)
-DEPUTY_NONE = "Заместитель не назначен."
-DEPUTY_LINE = "• {name} — с {start} по {end}"
-DEPUTY_LINE_ACTIVE = " (действует)"
-DEPUTY_BTN_NEW = "➕ Назначить заместителя"
-DEPUTY_BTN_REVOKE = "Отозвать: {name}"
-DEPUTY_BTN_CONFIRM = "Подтвердить"
+DEPUTY_NOT_DIRECTOR = _ru.text("deputy-not-director")
+DEPUTY_SCREEN = _ru.template("deputy-screen")
+DEPUTY_NONE = _ru.text("deputy-none")
+DEPUTY_LINE = _ru.template("deputy-line")
+DEPUTY_LINE_ACTIVE = _ru.text("deputy-line-active")
+DEPUTY_BTN_NEW = _ru.text("deputy-btn-new")
+DEPUTY_BTN_REVOKE = _ru.template("deputy-btn-revoke")
+DEPUTY_BTN_CONFIRM = _ru.text("deputy-btn-confirm")
 DEPUTY_BTN_PREV = BTN_PREV  # page arrows are the same on every screen
 DEPUTY_BTN_NEXT = BTN_NEXT
-DEPUTY_PICK = "Кого назначить заместителем? Коллеги вашей школы, подключённые к боту:"
-DEPUTY_PICK_PAGE = "\nСтраница {page} из {pages}."
-DEPUTY_NO_COLLEAGUES = (
-    "В вашей школе пока нет коллег, подключённых к боту. Заместителем можно назначить того, "
-    "кто открыл приглашение и начал работу с ботом."
-)
-DEPUTY_ASK_PERIOD = (
-    "Заместитель: <b>{name}</b>.\n"
-    "Напишите период в формате ДД.ММ.ГГГГ-ДД.ММ.ГГГГ, например {example}. "
-    "Оба дня включаются, не длиннее {days} дней.\n/cancel — отменить."
-)
+DEPUTY_PICK = _ru.text("deputy-pick")
+DEPUTY_PICK_PAGE = _ru.template("deputy-pick-page")
+DEPUTY_NO_COLLEAGUES = _ru.text("deputy-no-colleagues")
+DEPUTY_ASK_PERIOD = _ru.template("deputy-ask-period")
 DEPUTY_BAD_PERIOD = {
-    "format": "Не понял период. Нужно ДД.ММ.ГГГГ-ДД.ММ.ГГГГ, например {example}.",
-    "order": "Дата начала позже даты окончания.",
-    "past": "Период уже закончился: дата окончания раньше сегодняшней.",
-    "too_long": "Период длиннее {days} дней.",
+    "format": _ru.template("deputy-bad-period-format"),
+    "order": _ru.template("deputy-bad-period-order"),
+    "past": _ru.template("deputy-bad-period-past"),
+    "too_long": _ru.template("deputy-bad-period-too-long"),
 }
-DEPUTY_ASK_AGAIN = "\nНапишите период ещё раз или /cancel."
-DEPUTY_TEXT_ONLY = "Напишите период сообщением, например {example}, или /cancel."
-DEPUTY_CONFIRM = "Назначить <b>{name}</b> заместителем с {start} по {end}?"
-DEPUTY_PRESS_BUTTON = "Нажмите «Подтвердить» или «Назад» (или /cancel)."
-DEPUTY_DONE = "✅ {name} — ваш заместитель с {start} по {end}. Коллеге придёт уведомление."
-DEPUTY_REVOKED = "Полномочия заместителя отозваны: {name}."
-DEPUTY_NOT_COLLEAGUE = "Этого человека нет среди подключённых к боту коллег вашей школы."
-DEPUTY_OVERLAP = (
-    "{name} уже ваш заместитель на часть этого периода. "
-    "Выберите другие даты или сначала отзовите прежнее назначение."
-)
-DEPUTY_NOT_FOUND = "Это назначение уже отозвано или закончилось."
-DEPUTY_OUTDATED = "Эта кнопка устарела. Откройте /deputy заново."
-DEPUTY_NOTICE = (
-    "Руководитель {director} ({school}) назначил(а) вас заместителем с {start} по {end}.\n"
-    "В этот период вам будут приходить заявки школы с кнопками «✅ Одобрить» и «❌ Отменить»."
-)
-DEPUTY_REVOKED_NOTICE = "Руководитель {director} ({school}) отозвал(а) ваши полномочия заместителя."
+DEPUTY_ASK_AGAIN = _ru.text("deputy-ask-again")
+DEPUTY_TEXT_ONLY = _ru.template("deputy-text-only")
+DEPUTY_CONFIRM = _ru.template("deputy-confirm")
+DEPUTY_PRESS_BUTTON = _ru.text("deputy-press-button")
+DEPUTY_DONE = _ru.template("deputy-done")
+DEPUTY_REVOKED = _ru.template("deputy-revoked")
+DEPUTY_NOT_COLLEAGUE = _ru.text("deputy-not-colleague")
+DEPUTY_OVERLAP = _ru.template("deputy-overlap")
+DEPUTY_NOT_FOUND = _ru.text("deputy-not-found")
+DEPUTY_OUTDATED = _ru.text("deputy-outdated")
+DEPUTY_NOTICE = _ru.template("deputy-notice")
+DEPUTY_REVOKED_NOTICE = _ru.template("deputy-revoked-notice")
 
 # --- Scheduled messages: digest, reminders, escalation, deadlines (§5) ------------------------
-DIGEST_TITLE = "📬 <b>Заявки ждут решения</b> · {day}"
-DIGEST_PART = " · часть {part} из {parts}"
-DIGEST_SUMMARY = "Не обработано: <b>{count}</b>. Самая давняя подана {oldest} ({age})."
-DIGEST_AGE_TODAY = "сегодня"
-DIGEST_AGE = "{days} назад"
-DIGEST_DAY_FORMS = ("день", "дня", "дней")
-DIGEST_HINT = "Нажмите на заявку, чтобы открыть карточку."
-DIGEST_HINT_LAST = "Нажмите на заявку, чтобы открыть карточку, или одобрите все сразу."
-DIGEST_LINE = "{index}. <b>№{number}</b> · {applicant} · {program}"
-REMIND_TITLE = "⏰ <b>Напоминание</b>{part}\nЗаявки ждут решения больше {after}:"
-REMIND_AFTER_FORMS = ("рабочего дня", "рабочих дней", "рабочих дней")
-REMIND_LINE = "{index}. <b>№{number}</b> · {applicant} · {program} · {age}"
-REMIND_AGE = "{days} раб. дн."
-ESCALATE_TITLE = "🚨 <b>Заявки без решения больше {after}</b> · {day}{part}"
-ESCALATE_SUMMARY = "Всего: <b>{count}</b>. Руководителям ОО отправлены напоминания."
-ESCALATE_MUNICIPALITY = "<b>{name}</b>"
-ESCALATE_NO_MUNICIPALITY = "Муниципалитет не указан"
-ESCALATE_SCHOOL = "🏫 {name}"
-ESCALATE_LINE = "• <b>№{number}</b> · {applicant} · {age}"
-DEADLINE_TITLE = "⚠️ <b>Скоро начало обучения</b>{part}\nЗаявки ещё не обработаны:"
-DEADLINE_LINE = "{index}. <b>№{number}</b> · {applicant} · {program} · начало {start}"
+DIGEST_TITLE = _ru.template("digest-title")
+DIGEST_PART = _ru.template("digest-part")
+DIGEST_SUMMARY = _ru.template("digest-summary")
+DIGEST_AGE_TODAY = _ru.text("digest-age-today")
+DIGEST_AGE = _ru.template("digest-age")
+
+
+def days(count: int) -> str:
+    """«1 день», «2 дня», «5 дней» (how long an application has waited)."""
+    return _ru.text("days", count=count)
+
+
+DIGEST_HINT = _ru.text("digest-hint")
+DIGEST_HINT_LAST = _ru.text("digest-hint-last")
+DIGEST_LINE = _ru.template("digest-line")
+REMIND_TITLE = _ru.template("remind-title")
+
+
+def working_days_after(count: int) -> str:
+    """«больше 1 рабочего дня», «больше 5 рабочих дней»: the words after «больше»."""
+    return _ru.text("working-days-after", count=count)
+
+
+REMIND_LINE = _ru.template("remind-line")
+REMIND_AGE = _ru.template("remind-age")
+ESCALATE_TITLE = _ru.template("escalate-title")
+ESCALATE_SUMMARY = _ru.template("escalate-summary")
+ESCALATE_MUNICIPALITY = _ru.template("escalate-municipality")
+ESCALATE_NO_MUNICIPALITY = _ru.text("escalate-no-municipality")
+ESCALATE_SCHOOL = _ru.template("escalate-school")
+ESCALATE_LINE = _ru.template("escalate-line")
+DEADLINE_TITLE = _ru.template("deadline-title")
+DEADLINE_LINE = _ru.template("deadline-line")
 
 # --- Staff of the regional institute: queue, assessment, overview, files (§4.4, §7.3) ----------
-BTN_MENU_STAFF_QUEUE = "📥 Очередь"
-BTN_MENU_STAFF_OVERVIEW = "📊 Обзор"
-BTN_MENU_STAFF_EXPORT = "📤 Выгрузка"
-STAFF_QUEUE_TITLE = "📥 <b>Очередь: одобренные заявки</b> — {count}"
-STAFF_QUEUE_PAGE = "Страница {page} из {pages}"
-STAFF_QUEUE_EMPTY = "Одобренных заявок нет."
-STAFF_FILTER_MUNICIPALITY = "Муниципалитет"
-STAFF_FILTER_SCHOOL = "Школа"
-STAFF_FILTER_PROGRAM = "Программа"
-STAFF_FILTER_GROUP = "Группа"
-STAFF_FILTER_LINE = "{label}: {value}"
-STAFF_FILTER_CHOOSE = "Выберите: {label}"
-STAFF_FILTER_NONE = "Нечего выбирать: в очереди нет заявок."
-STAFF_BTN_ANY = "Все"
-STAFF_BTN_RESET = "Сбросить фильтры"
-STAFF_BTN_INCLUDE = "✅ Включить в группу"
-STAFF_BTN_INCLUDE_ALL = "✅ Включить всех ({count})"
-STAFF_BTN_CANCEL = "❌ Отменить"
-STAFF_BTN_GROUP = "🔁 Смена группы"
-STAFF_BTN_TO_CARD = "Назад"
-STAFF_INCLUDE_CONFIRM = "Включить заявку №{n} в группу «{group}»? Заявитель получит уведомление."
-STAFF_INCLUDED = "✅ Заявка №{n} включена в группу. Заявитель получит уведомление."
-STAFF_INCLUDE_ALL_CONFIRM = (
-    "Включить в группу все показанные заявки ({count})? Каждый заявитель получит уведомление."
-)
-STAFF_INCLUDE_ALL_CANCELLED = "Включение отменено. Заявки остались в очереди."
-STAFF_INCLUDE_ALL_NOTHING = "Включать нечего: в очереди нет заявок."
-STAFF_INCLUDE_ALL_DONE = "✅ Включено в группу: <b>{count}</b>."
-STAFF_INCLUDE_ALL_SKIPPED = "Не включены ({count}):"
-STAFF_GROUP_CHOOSE = "Заявка №{n}: выберите новую группу программы."
-STAFF_GROUP_NONE = "У этой программы нет других групп."
-STAFF_NOT_STAFF = "Эта команда доступна только работникам ЧИРО."
-STAFF_ASSESS_USAGE = "Укажите код педагога: /assess P-1002"
-STAFF_ASSESS_NOT_FOUND = "Человек с кодом «{code}» не найден."
-STAFF_ASSESS_NO_SECTIONS = "Разделы оценки ещё не загружены (файл результатов оценки)."
-STAFF_ASSESS_TITLE = (
-    "📝 <b>Оценка компетенций</b>\n{name} ({code})\nПройдено разделов: {passed} из {total}\n\n"
-    "Нажмите на раздел, чтобы отметить его пройденным или не пройденным."
-)
-STAFF_ASSESS_SAVED = "Сохранено"
-STAFF_OVERVIEW_TITLE = "📊 <b>Обзор региона</b>"
-STAFF_OVERVIEW_TOTAL = "<b>Всего заявок:</b> {total}"
-STAFF_OVERVIEW_MUNICIPALITIES = "<b>По муниципалитетам</b>"
-STAFF_OVERVIEW_SCHOOLS = "<b>По школам</b>"
-STAFF_OVERVIEW_NO_MUNICIPALITY = "Муниципалитет не указан"
-STAFF_OVERVIEW_ESCALATED = "🚨 <b>Школы с заявками без решения больше {after} раб. дн.</b>"
-STAFF_OVERVIEW_ESCALATED_NONE = "Заявок, ждущих решения дольше срока, нет."
-STAFF_OVERVIEW_ESCALATED_LINE = "🏫 {school} ({municipality}): {count} шт., до {days} раб. дн."
-STAFF_OVERVIEW_DIRECTOR = "   {mark} {name}"
-STAFF_OVERVIEW_REACHABLE = "✅ на связи в боте"
-STAFF_OVERVIEW_UNREACHABLE = "⚠️ недоступен в боте"
-STAFF_OVERVIEW_NO_DIRECTOR = "   ⚠️ руководитель не указан"
-STAFF_OVERVIEW_EMPTY = "Заявок пока нет."
-STAFF_CHART_CAPTION = "Статусы заявок по муниципалитетам"
-STAFF_CHART_TITLE = "Заявки по муниципалитетам"
-STAFF_FILE_NOT_STAFF = (
-    "Спасибо, но загружать файлы в бот могут только работники ЧИРО. "
-    "Если нужно что-то исправить в заявке, напишите комментарий на её карточке."
-)
-STAFF_FILE_TOO_BIG = "Файл больше 20 МБ — бот не может его скачать. Разбейте его на части."
-STAFF_FILE_KIND = "Пришлите файл CSV или XLSX (люди, заявки или результаты оценки)."
-STAFF_FILE_RECEIVED = "Файл «{name}» получен, загружаю…"
-STAFF_FILE_DONE = "✅ Файл загружен.\n<pre>{summary}</pre>"
-STAFF_FILE_FAILED = "❌ Файл не загружен, ничего не изменено.\n<pre>{summary}</pre>"
-STAFF_FILE_ERRORS = "<b>Ошибки</b> ({part}):\n<pre>{lines}</pre>"
-STAFF_FILE_UNREADABLE = "Не удалось скачать файл из Telegram. Пришлите его ещё раз."
-STAFF_EXPORT_NAME = "Заявки.xlsx"
-STAFF_EXPORT_CAPTION = "Выгрузка: {count}"
-APPLICATION_FORMS = ("заявка", "заявки", "заявок")
-STAFF_EXPORT_TOO_MANY = (
-    "В выгрузке больше {limit} заявок — такой файл в чат не отправить. "
-    "Выгрузите заявки командой <code>dpo-bot export</code> на сервере."
-)
-STAFF_EXPORT_TOO_BIG = (
-    "Выгрузка получилась {size} МБ — больше 50 МБ, которые Telegram позволяет отправить ботом. "
-    "Выгрузите заявки командой <code>dpo-bot export</code> на сервере."
-)
+BTN_MENU_STAFF_QUEUE = _ru.text("btn-menu-staff-queue")
+BTN_MENU_STAFF_OVERVIEW = _ru.text("btn-menu-staff-overview")
+BTN_MENU_STAFF_EXPORT = _ru.text("btn-menu-staff-export")
+STAFF_QUEUE_TITLE = _ru.template("staff-queue-title")
+STAFF_QUEUE_PAGE = _ru.template("staff-queue-page")
+STAFF_QUEUE_EMPTY = _ru.text("staff-queue-empty")
+STAFF_FILTER_MUNICIPALITY = _ru.text("staff-filter-municipality")
+STAFF_FILTER_SCHOOL = _ru.text("staff-filter-school")
+STAFF_FILTER_PROGRAM = _ru.text("staff-filter-program")
+STAFF_FILTER_GROUP = _ru.text("staff-filter-group")
+STAFF_FILTER_LINE = _ru.template("staff-filter-line")
+STAFF_FILTER_CHOOSE = _ru.template("staff-filter-choose")
+STAFF_FILTER_NONE = _ru.text("staff-filter-none")
+STAFF_BTN_ANY = _ru.text("staff-btn-any")
+STAFF_BTN_RESET = _ru.text("staff-btn-reset")
+STAFF_BTN_INCLUDE = _ru.text("staff-btn-include")
+STAFF_BTN_INCLUDE_ALL = _ru.template("staff-btn-include-all")
+STAFF_BTN_CANCEL = _ru.text("staff-btn-cancel")
+STAFF_BTN_GROUP = _ru.text("staff-btn-group")
+STAFF_BTN_TO_CARD = _ru.text("staff-btn-to-card")
+STAFF_INCLUDE_CONFIRM = _ru.template("staff-include-confirm")
+STAFF_INCLUDED = _ru.template("staff-included")
+STAFF_INCLUDE_ALL_CONFIRM = _ru.template("staff-include-all-confirm")
+STAFF_INCLUDE_ALL_CANCELLED = _ru.text("staff-include-all-cancelled")
+STAFF_INCLUDE_ALL_NOTHING = _ru.text("staff-include-all-nothing")
+STAFF_INCLUDE_ALL_DONE = _ru.template("staff-include-all-done")
+STAFF_INCLUDE_ALL_SKIPPED = _ru.template("staff-include-all-skipped")
+STAFF_GROUP_CHOOSE = _ru.template("staff-group-choose")
+STAFF_GROUP_NONE = _ru.text("staff-group-none")
+STAFF_NOT_STAFF = _ru.text("staff-not-staff")
+STAFF_ASSESS_USAGE = _ru.text("staff-assess-usage")
+STAFF_ASSESS_NOT_FOUND = _ru.template("staff-assess-not-found")
+STAFF_ASSESS_NO_SECTIONS = _ru.text("staff-assess-no-sections")
+STAFF_ASSESS_TITLE = _ru.template("staff-assess-title")
+STAFF_ASSESS_SAVED = _ru.text("staff-assess-saved")
+STAFF_OVERVIEW_TITLE = _ru.text("staff-overview-title")
+STAFF_OVERVIEW_TOTAL = _ru.template("staff-overview-total")
+STAFF_OVERVIEW_MUNICIPALITIES = _ru.text("staff-overview-municipalities")
+STAFF_OVERVIEW_SCHOOLS = _ru.text("staff-overview-schools")
+STAFF_OVERVIEW_NO_MUNICIPALITY = _ru.text("staff-overview-no-municipality")
+STAFF_OVERVIEW_ESCALATED = _ru.template("staff-overview-escalated")
+STAFF_OVERVIEW_ESCALATED_NONE = _ru.text("staff-overview-escalated-none")
+STAFF_OVERVIEW_ESCALATED_LINE = _ru.template("staff-overview-escalated-line")
+STAFF_OVERVIEW_DIRECTOR = _ru.template("staff-overview-director")
+STAFF_OVERVIEW_REACHABLE = _ru.text("staff-overview-reachable")
+STAFF_OVERVIEW_UNREACHABLE = _ru.text("staff-overview-unreachable")
+STAFF_OVERVIEW_NO_DIRECTOR = _ru.text("staff-overview-no-director")
+STAFF_OVERVIEW_EMPTY = _ru.text("staff-overview-empty")
+STAFF_CHART_CAPTION = _ru.text("staff-chart-caption")
+STAFF_CHART_TITLE = _ru.text("staff-chart-title")
+STAFF_FILE_NOT_STAFF = _ru.text("staff-file-not-staff")
+STAFF_FILE_TOO_BIG = _ru.text("staff-file-too-big")
+STAFF_FILE_KIND = _ru.text("staff-file-kind")
+STAFF_FILE_RECEIVED = _ru.template("staff-file-received")
+STAFF_FILE_DONE = _ru.template("staff-file-done")
+STAFF_FILE_FAILED = _ru.template("staff-file-failed")
+STAFF_FILE_ERRORS = _ru.template("staff-file-errors")
+STAFF_FILE_UNREADABLE = _ru.text("staff-file-unreadable")
+STAFF_EXPORT_NAME = _ru.text("staff-export-name")
+STAFF_EXPORT_CAPTION = _ru.template("staff-export-caption")
+
+
+def applications(count: int) -> str:
+    """«1 заявка», «2 заявки», «5 заявок»."""
+    return _ru.text("applications", count=count)
+
+
+STAFF_EXPORT_TOO_MANY = _ru.template("staff-export-too-many")
+STAFF_EXPORT_TOO_BIG = _ru.template("staff-export-too-big")

@@ -21,8 +21,14 @@ from typing import Final
 
 import holidays
 
-_WORK: Final = {"work", "workday", "working", "рабочий", "рабочий день"}
-_OFF: Final = {"off", "holiday", "dayoff", "day off", "выходной", "праздник", "праздничный"}
+from services.i18n import Language, catalogue
+
+_WORDS: Final = catalogue(Language.RU)
+_WORK: Final = {"work", "workday", "working", *_WORDS.text("calendar-workday-words").split(", ")}
+_OFF: Final = {
+    *("off", "holiday", "dayoff", "day off"),
+    *_WORDS.text("calendar-day-off-words").split(", "),
+}
 
 
 class WorkCalendar:

@@ -22,10 +22,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Application, Group, Organization, Person, Program
+from services.i18n import Language, catalogue
 from services.importer import APPLICATION_EXPORT_COLUMNS, DATE_FORMAT, format_study_dates
 from services.labels import KIND_LABELS, STATUS_LABELS
 
-SHEET_TITLE: Final = "Заявки"
+_t = catalogue(Language.RU).text
+SHEET_TITLE: Final = _t("export-sheet-title")
 BATCH: Final = 2000
 # The most rows the in-chat export builds: about a year of a region, an XLSX of ~15 MB that
 # takes half a minute. Beyond that the file would near Telegram's 50 MB and hold the bot's
@@ -58,7 +60,7 @@ def export_format(path: Path) -> ExportFormat:
     try:
         return ExportFormat(path.suffix.lower().lstrip("."))
     except ValueError:
-        raise ExportError(f"неизвестный формат «{path.suffix}»: нужен .csv или .xlsx") from None
+        raise ExportError(_t("export-unknown-suffix", suffix=path.suffix)) from None
 
 
 async def export_applications(session: AsyncSession, path: Path) -> int:
@@ -91,7 +93,7 @@ async def export_applications_counted(
     try:
         fmt = ExportFormat(fmt)
     except ValueError:
-        raise ExportError(f"неизвестный формат «{fmt}»: нужен csv или xlsx") from None
+        raise ExportError(_t("export-unknown-format", format=str(fmt))) from None
     buffer = io.BytesIO()
     count = await _export(session, fmt, buffer)
     return buffer.getvalue(), count

@@ -17,17 +17,21 @@ from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import Any, Final
 
-from services.phrase import Phrase
+from services.i18n import Language, Message, catalogue
+from services.labels import fold
 
 # Repeated values (program titles, group descriptions, school names) are shared between rows
 # instead of being held once per row: a 100,000-row file keeps a fraction of the memory.
 _Interner = dict[str, str]
+_WORDS: Final = catalogue(Language.RU)
+# A boolean cell reads as the word a person would have typed.
+_CELL_BOOL: Final = {True: _WORDS.text("cell-true"), False: _WORDS.text("cell-false")}
 
 
 class TabularError(Exception):
-    """The file cannot be read as a table; the message in both languages (`services.phrase`)."""
+    """The file cannot be read as a table; the message in both languages (`services.i18n`)."""
 
-    def __init__(self, message: Phrase, line: int | None = None, sheet: str | None = None) -> None:
+    def __init__(self, message: Message, line: int | None = None, sheet: str | None = None) -> None:
         super().__init__(message.en)
         self.message = message
         self.line = line
@@ -70,20 +74,10 @@ def read_tables(data: bytes, filename: str, *, columns: Collection[str] = ()) ->
     elif suffix in {".xlsx", ".xlsm"}:
         yield from _read_xlsx(data)
     elif suffix == ".xls":
-        raise TabularError(
-            Phrase(
-                "формат XLS не поддерживается: сохраните файл как XLSX или CSV (UTF-8)",
-                "the XLS format is not supported: save the file as XLSX or CSV (UTF-8)",
-            )
-        )
+        raise TabularError(Message.of("import-xls-unsupported"))
     else:
         shown = suffix or filename
-        raise TabularError(
-            Phrase(
-                f"неизвестный формат файла «{shown}»: нужен CSV или XLSX",
-                f"unknown file format «{shown}»: CSV or XLSX needed",
-            )
-        )
+        raise TabularError(Message.of("import-unknown-format", shown=shown))
 
 
 # --- CSV -----------------------------------------------------------------------------------------
@@ -96,7 +90,8 @@ _SAMPLE: Final = 1 << 16
 # Control characters no spreadsheet writes into a CSV (all but tab, line feed, carriage return);
 # Windows-1251 maps bytes below 0x80 as ASCII does, so the bytes themselves are searched.
 _CONTROL_BYTES: Final = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_RUSSIAN: Final = re.compile("[А-яЁё]")
+# Cyrillic letters А-я, Ё, ё by code point (the code holds no Russian words; see tests).
+_RUSSIAN: Final = re.compile(r"[\u0410-\u044f\u0401\u0451]")
 _LETTER: Final = re.compile(r"[^\W\d_]")
 
 
@@ -119,10 +114,6 @@ def _utf8_error(data: bytes) -> int | None:
         pending = buffer[consumed:]
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.replace("ё", "е").replace("Ё", "Е").lower().split())
-
-
 def _plausible_cp1251(data: bytes, columns: Collection[str]) -> bool:
     """Whether `data`, not UTF-8, is a text in Windows-1251 rather than bytes of something else.
 
@@ -135,9 +126,9 @@ def _plausible_cp1251(data: bytes, columns: Collection[str]) -> bool:
     sample = data[:_SAMPLE].decode(CP1251)
     header = next((line for line in sample.splitlines() if line.strip()), "")
     if columns:
-        known = {_fold(column) for column in columns}
+        known = {fold(column) for column in columns}
         cells = re.split("[;,\t]", header)
-        if any(_fold(cell.strip().strip('"')) in known for cell in cells):
+        if any(fold(cell.strip().strip('"')) in known for cell in cells):
             return True
     letters = _LETTER.findall(sample)
     russian = len(_RUSSIAN.findall(sample))
@@ -147,7 +138,7 @@ def _plausible_cp1251(data: bytes, columns: Collection[str]) -> bool:
 
 def _encoding_error(data: bytes, position: int) -> TabularError:
     """The file is neither UTF-8 nor Windows-1251: where it stops being UTF-8, and a hint."""
-    hint = en_hint = ""
+    hint: Message | str = ""
     head = data[:4096]
     # UTF-16 (Excel's «Unicode text») has a BOM or, without one, the high byte of every other
     # pair 0x00 (ASCII) or 0x04 (Cyrillic).
@@ -155,12 +146,9 @@ def _encoding_error(data: bytes, position: int) -> TabularError:
     if bom or any(
         2 * (half.count(0) + half.count(4)) > len(half) > 0 for half in (head[::2], head[1::2])
     ):
-        hint, en_hint = " (похоже на UTF-16)", " (looks like UTF-16)"
+        hint = Message.of("import-looks-like-utf16")
     return TabularError(
-        Phrase(
-            f"файл не в кодировке UTF-8 или Windows-1251{hint}: сохраните его как «CSV UTF-8»",
-            f"the file is neither UTF-8 nor Windows-1251{en_hint}: save it as «CSV UTF-8»",
-        ),
+        Message.of("import-not-decoded", hint=hint),
         line=data.count(b"\n", 0, position) + 1,
     )
 
@@ -194,13 +182,13 @@ def _read_csv(data: bytes, columns: Collection[str]) -> Iterator[Sheet]:
         if first_line.strip():
             break
     else:
-        raise TabularError(Phrase("файл пуст", "the file is empty"))
+        raise TabularError(Message.of("import-empty-file"))
     delimiter = _delimiter(first_line)
     try:
         header = [cell.strip() for cell in next(csv.reader([first_line], delimiter=delimiter))]
     except csv.Error as exc:
         raise TabularError(
-            Phrase(f"не удалось разобрать CSV: {exc}", f"the CSV cannot be parsed: {exc}"),
+            Message.of("import-csv-unparsed", error=exc),
             line=offset,
         ) from exc
     yield Sheet(
@@ -225,7 +213,7 @@ def _csv_rows(reader: Any, offset: int) -> Iterator[tuple[int, list[str]]]:
             return
         except csv.Error as exc:
             raise TabularError(
-                Phrase(f"не удалось разобрать CSV: {exc}", f"the CSV cannot be parsed: {exc}"),
+                Message.of("import-csv-unparsed", error=exc),
                 line=offset + previous_end + 1,
             ) from exc
         line = offset + previous_end + 1
@@ -245,9 +233,7 @@ def _read_xlsx(data: bytes) -> Iterator[Sheet]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise TabularError(
-            Phrase(f"не удалось прочитать XLSX: {exc}", f"the XLSX cannot be read: {exc}")
-        ) from exc
+        raise TabularError(Message.of("import-xlsx-unreadable", error=exc)) from exc
     try:
         for worksheet in workbook.worksheets:
             yield from _read_sheet(worksheet)
@@ -287,7 +273,7 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "да" if value else "нет"
+        return _CELL_BOOL[bool(value)]
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):

@@ -30,6 +30,7 @@ from models import (
     Status,
 )
 from services import importer
+from services.i18n import Language
 from services.importer import (
     ImportFailed,
     ImportReport,
@@ -37,7 +38,6 @@ from services.importer import (
     import_bytes,
     import_file,
 )
-from services.phrase import Language
 from tests.conftest import CYRILLIC, FIXTURES, SAMPLES, english
 
 Maker = async_sessionmaker[AsyncSession]

@@ -13,7 +13,10 @@ from handlers import texts
 from handlers.director.callbacks import CardAction, CardCb, GroupCb, status_code
 from models import Application, Group, HistoryAction, Status
 from services.cards import CardData, Change
+from services.i18n import Language, catalogue
 from services.labels import KIND_LABELS, STATUS_LABELS
+
+_t = catalogue(Language.RU).text
 
 MAX_TEXT = 4096
 # Long descriptions are cut so that a card always fits one message.
@@ -25,16 +28,12 @@ STATUS_ICON = {
     Status.INCLUDED: "🎓",
 }
 CAPACITY_WORDS = {
-    "director": "руководитель ОО",
-    "deputy": "заместитель руководителя ОО",
-    "staff": "работник ЧИРО",
-    "teacher": "заявитель",
-    "system": "загрузка из ГИС",
+    key: _t(f"card-capacity-{key}") for key in ("director", "deputy", "staff", "teacher", "system")
 }
 TABS = {"i": texts.BTN_TAB_INFO, "c": texts.BTN_TAB_COMMENTS, "h": texts.BTN_TAB_HISTORY}
 
 
-def _e(value: object) -> str:
+def escaped(value: object) -> str:
     return escape(str(value), quote=False)
 
 
@@ -65,21 +64,25 @@ def details(app: Application) -> list[str]:
         else "—"
     )
     rows = [
-        ("Заявитель", app.applicant.full_name),
-        ("Организация", app.organization.name),
-        ("Вид заявки", KIND_LABELS[app.kind]),
-        ("Программа", program.title),
-        ("Группа", group.name),
-        ("Описание группы", _cut(group.description) if group.description else ""),
-        ("Трудоёмкость", f"{program.hours} ч." if program.hours else ""),
-        ("Даты обучения", dates),
-        ("Форма обучения", program.form),
-        ("Категории слушателей", _cut(program.categories)),
-        ("Совершенствуемые компетенции", _cut(program.competencies)),
-        ("Организация ДПО", _cut(program.provider)),
-        ("Дата подачи", fmt_date(app.submitted_on)),
+        ("applicant", app.applicant.full_name),
+        ("organization", app.organization.name),
+        ("kind", KIND_LABELS[app.kind]),
+        ("program", program.title),
+        ("group", group.name),
+        ("group-description", _cut(group.description) if group.description else ""),
+        ("hours", _t("card-hours", hours=str(program.hours)) if program.hours else ""),
+        ("dates", dates),
+        ("form", program.form),
+        ("categories", _cut(program.categories)),
+        ("competencies", _cut(program.competencies)),
+        ("provider", _cut(program.provider)),
+        ("submitted", fmt_date(app.submitted_on)),
     ]
-    return [f"<b>{label}:</b> {_e(value)}" for label, value in rows if value]
+    return [
+        _t("card-field", label=_t(f"card-field-{field}"), value=escaped(value))
+        for field, value in rows
+        if value
+    ]
 
 
 def who(change: Change, *, role_named: bool = False) -> str:
@@ -87,16 +90,15 @@ def who(change: Change, *, role_named: bool = False) -> str:
     role = "" if role_named else CAPACITY_WORDS.get(change.entry.actor_role or "", "")
     name = change.actor_name or ""
     if change.on_behalf_of_name:
-        role = f"{role}, за {change.on_behalf_of_name}"
+        role = _t("card-on-behalf", role=role, name=change.on_behalf_of_name)
     if name and role:
         return f"{name} ({role})"
     return name or role or "—"
 
 
 def header(app: Application) -> str:
-    return (
-        f"{STATUS_ICON[app.status]} <b>Заявка №{app.number}</b> · {_e(STATUS_LABELS[app.status])}"
-    )
+    status = escaped(STATUS_LABELS[app.status])
+    return _t("card-header", icon=STATUS_ICON[app.status], number=str(app.number), status=status)
 
 
 def decision_line(data: CardData, tz: ZoneInfo) -> list[str]:
@@ -107,11 +109,15 @@ def decision_line(data: CardData, tz: ZoneInfo) -> list[str]:
     # «Подтверждена руководителем ОО: Смирнова О. В.», not «… (руководитель ОО)» again.
     role_named = status is Status.APPROVED and change.entry.actor_role == "director"
     lines = [
-        f"<b>{_e(STATUS_LABELS[status])}</b>: {_e(who(change, role_named=role_named))}, "
-        f"{fmt_time(change.entry.created_at, tz)}"
+        _t(
+            "card-decision",
+            status=escaped(STATUS_LABELS[status]),
+            who=escaped(who(change, role_named=role_named)),
+            when=fmt_time(change.entry.created_at, tz),
+        )
     ]
     if change.entry.comment:
-        lines.append(f"<b>Комментарий:</b> {_e(_cut(change.entry.comment, 1000))}")
+        lines.append(_t("card-comment", comment=escaped(_cut(change.entry.comment, 1000))))
     return lines
 
 
@@ -120,9 +126,9 @@ def assessment_line(data: CardData) -> list[str]:
         return []
     passed, total = data.assessment
     if total == 0:
-        return ["<b>Оценка компетенций:</b> результаты не загружены"]
+        return [_t("card-assessment-none")]
     mark = "✅" if passed >= total else "⚠️"
-    return [f"<b>Оценка компетенций:</b> {mark} пройдено {passed} из {total} разделов"]
+    return [_t("card-assessment", mark=mark, passed=str(passed), total=str(total))]
 
 
 def card_text(data: CardData, tz: ZoneInfo, title: str = "") -> str:
@@ -153,7 +159,7 @@ def latest(title: str, items: list[str], empty: str, sep: str) -> str:
         size += len(item) + len(sep)
     kept.reverse()
     if len(kept) < len(items):
-        title += f"{sep}<i>Показаны последние {len(kept)} из {len(items)}.</i>"
+        title += sep + _t("card-latest", kept=str(len(kept)), total=str(len(items)))
     return fit(sep.join([title, *kept]))
 
 
@@ -161,27 +167,30 @@ def tab_text(data: CardData, tab: str, tz: ZoneInfo) -> str:
     app = data.application
     if tab == "c":
         body = [
-            f"<b>{_e(c.author.full_name if c.author else '—')}</b>, "
-            f"{fmt_time(c.created_at, tz)}:\n{_e(c.text)}"
+            f"<b>{escaped(c.author.full_name if c.author else '—')}</b>, "
+            f"{fmt_time(c.created_at, tz)}:\n{escaped(c.text)}"
             for c in data.comments
         ]
         title = header(app) + f" · {texts.BTN_TAB_COMMENTS}"
-        return latest(title, body, "Комментариев пока нет.", "\n\n")
+        return latest(title, body, _t("card-comments-empty"), "\n\n")
     if tab == "h":
         body = [history_line(change, tz) for change in data.history]
         title = header(app) + f" · {texts.BTN_TAB_HISTORY}\n"
-        return latest(title, body, "История пуста.", "\n")
+        return latest(title, body, _t("card-history-empty"), "\n")
     if tab == "g":
-        choose = texts.GROUP_CHOOSE.format(group=_e(app.group.name))
+        choose = texts.GROUP_CHOOSE.format(group=escaped(app.group.name))
         return fit(
             "\n\n".join(
-                [header(app) + " · Смена группы", choose if data.other_groups else texts.GROUP_NONE]
+                [
+                    header(app) + f" · {texts.BTN_TAB_GROUP}",
+                    choose if data.other_groups else texts.GROUP_NONE,
+                ]
             )
         )
     return card_text(data, tz, texts.BTN_TAB_INFO)
 
 
-CHANNEL_WORDS = {"bot": "бот", "import": "импорт", "api": "API", "system": "система"}
+CHANNEL_WORDS = {key: _t(f"card-channel-{key}") for key in ("bot", "import", "api", "system")}
 
 
 def history_line(change: Change, tz: ZoneInfo) -> str:
@@ -189,16 +198,18 @@ def history_line(change: Change, tz: ZoneInfo) -> str:
     when = fmt_time(entry.created_at, tz)
     via = CHANNEL_WORDS.get(entry.channel.value, entry.channel.value)
     if entry.action is HistoryAction.CREATED:
-        what = f"создана: «{_e(_label(entry.to_value))}»"
+        what = _t("card-history-created", status=escaped(_label(entry.to_value)))
     elif entry.action is HistoryAction.STATUS:
-        what = f"«{_e(_label(entry.from_value))}» → «{_e(_label(entry.to_value))}»"
+        before, after = escaped(_label(entry.from_value)), escaped(_label(entry.to_value))
+        what = _t("card-history-status", **{"from": before, "to": after})
     elif entry.action is HistoryAction.GROUP:
-        what = f"группа: «{_e(entry.from_value or '')}» → «{_e(entry.to_value or '')}»"
+        before, after = escaped(entry.from_value or ""), escaped(entry.to_value or "")
+        what = _t("card-history-group", **{"from": before, "to": after})
     else:
-        what = "комментарий"
-    line = f"• {when} — {what} — {_e(who(change))} ({via})"
+        what = _t("card-history-comment")
+    line = f"• {when} — {what} — {escaped(who(change))} ({via})"
     if entry.comment and entry.action is not HistoryAction.CREATED:
-        line += f"\n  «{_e(_cut(entry.comment, 300))}»"
+        line += f"\n  «{escaped(_cut(entry.comment, 300))}»"
     return line
 
 

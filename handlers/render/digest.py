@@ -27,6 +27,7 @@ from handlers.director.callbacks import BulkAction, BulkCb, CardAction, CardCb
 from handlers.render.cards import MAX_TEXT
 from models import Application, OutboxMessage, Person, Status, utcnow
 from services.digest import HEAD_CHARS, LINE_CHARS, PART_LINES
+from services.i18n import Template
 from services.quiet import Window, is_quiet, window_of
 
 KINDS: Final = frozenset({"digest", "reminder", "escalation", "deadline"})
@@ -55,7 +56,9 @@ def clip(value: str, limit: int) -> str:
     return "".join(pieces).rstrip() + "…"
 
 
-def line(template: str, fixed: dict[str, object], fields: Sequence[tuple[str, str, int]]) -> str:
+def line(
+    template: Template, fixed: dict[str, object], fields: Sequence[tuple[str, str, int]]
+) -> str:
     """A line of `template` within LINE_CHARS: `fields` (name, raw value, cap) share the room.
 
     Fixed values are safe already (numbers, dates, texts of ours); each field gets what is
@@ -67,18 +70,6 @@ def line(template: str, fixed: dict[str, object], fields: Sequence[tuple[str, st
         values[name] = clip(raw, max(0, min(cap, room)))
         room -= len(values[name])
     return template.format(**fixed, **values)
-
-
-def plural(count: int, forms: tuple[str, str, str]) -> str:
-    """Russian plural: 1 день, 2 дня, 5 дней (forms: one, few, many)."""
-    tens, units = count % 100, count % 10
-    if 11 <= tens <= 14:
-        return forms[2]
-    if units == 1:
-        return forms[0]
-    if 2 <= units <= 4:
-        return forms[1]
-    return forms[2]
 
 
 def fmt_day(value: date) -> str:
@@ -122,9 +113,7 @@ def digest_message(
     oldest = date.fromisoformat(payload["oldest"])
     waited = (day - oldest).days
     age = (
-        texts.DIGEST_AGE_TODAY
-        if waited <= 0
-        else texts.DIGEST_AGE.format(days=f"{waited} {plural(waited, texts.DIGEST_DAY_FORMS)}")
+        texts.DIGEST_AGE_TODAY if waited <= 0 else texts.DIGEST_AGE.format(days=texts.days(waited))
     )
     last = int(payload.get("part", 1)) >= int(payload.get("parts", 1))
     head = "\n".join(
@@ -169,9 +158,7 @@ def reminder_message(
     payload: dict[str, Any], apps: Sequence[Application], ages: dict[int, int]
 ) -> tuple[str, InlineKeyboardMarkup]:
     after = int(payload["after"])
-    head = texts.REMIND_TITLE.format(
-        part=_part(payload), after=f"{after} {plural(after, texts.REMIND_AFTER_FORMS)}"
-    )
+    head = texts.REMIND_TITLE.format(part=_part(payload), after=texts.working_days_after(after))
     lines = [
         line(
             texts.REMIND_LINE,
@@ -223,7 +210,7 @@ def escalation_message(
     head = "\n".join(
         [
             texts.ESCALATE_TITLE.format(
-                after=f"{after} {plural(after, texts.REMIND_AFTER_FORMS)}",
+                after=texts.working_days_after(after),
                 day=fmt_day(date.fromisoformat(payload["day"])),
                 part=_part(payload),
             ),

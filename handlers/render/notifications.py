@@ -4,29 +4,13 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from handlers import texts
-from handlers.render.cards import _e, fit, fmt_date, fmt_time, who
+from handlers.render.cards import STATUS_ICON, escaped, fit, fmt_date, fmt_time, who
 from models import Application, Status
 from services.cards import Change
+from services.i18n import Language, catalogue
 from services.labels import STATUS_LABELS
 
-MAX_TEXT = 4096
-# Long descriptions are cut so that a card always fits one message.
-MAX_FIELD = 600
-STATUS_ICON = {
-    Status.NEW: "🕓",
-    Status.APPROVED: "✅",
-    Status.CANCELLED: "❌",
-    Status.INCLUDED: "🎓",
-}
-CAPACITY_WORDS = {
-    "director": "руководитель ОО",
-    "deputy": "заместитель руководителя ОО",
-    "staff": "работник ЧИРО",
-    "teacher": "заявитель",
-    "system": "загрузка из ГИС",
-}
-TABS = {"i": texts.BTN_TAB_INFO, "c": texts.BTN_TAB_COMMENTS, "h": texts.BTN_TAB_HISTORY}
+_t = catalogue(Language.RU).text
 
 
 def status_notification(app: Application, change: Change, tz: ZoneInfo) -> str:
@@ -34,44 +18,53 @@ def status_notification(app: Application, change: Change, tz: ZoneInfo) -> str:
     entry = change.entry
     status = Status(entry.to_value) if entry.to_value else app.status
     lines = [
-        f"{STATUS_ICON[status]} <b>Заявка №{app.number}</b>: новый статус — "
-        f"<b>{_e(STATUS_LABELS[status])}</b>",
-        f"<b>Заявитель:</b> {_e(app.applicant.full_name)}",
-        f"<b>Программа:</b> {_e(app.group.program.title)}",
-        f"<b>Группа:</b> {_e(app.group.name)}",
+        _t(
+            "notice-status",
+            icon=STATUS_ICON[status],
+            number=str(app.number),
+            status=escaped(STATUS_LABELS[status]),
+        ),
+        _t("notice-applicant", name=escaped(app.applicant.full_name)),
+        _t("notice-program", title=escaped(app.group.program.title)),
+        _t("notice-group", name=escaped(app.group.name)),
     ]
-    if app.group.study_start or app.group.study_end:
-        lines.append(
-            f"<b>Даты обучения:</b> {fmt_date(app.group.study_start)} – "
-            f"{fmt_date(app.group.study_end)}"
-        )
+    lines += _study_dates(app)
     if entry.comment:
-        lines.append(f"<b>Комментарий:</b> {_e(entry.comment)}")
-    lines.append(f"<b>Решение:</b> {_e(who(change))}, {fmt_time(entry.created_at, tz)}")
+        lines.append(_t("card-comment", comment=escaped(entry.comment)))
+    when = fmt_time(entry.created_at, tz)
+    lines.append(_t("notice-decision", who=escaped(who(change)), when=when))
     return fit("\n".join(lines))
 
 
 def comment_notification(app: Application, change: Change, tz: ZoneInfo) -> str:
     entry = change.entry
     return fit(
-        f"💬 <b>Комментарий к заявке №{app.number}</b>\n"
-        f"<b>Программа:</b> {_e(app.group.program.title)}\n"
-        f"<b>От:</b> {_e(who(change))}, {fmt_time(entry.created_at, tz)}\n\n"
-        f"{_e(entry.comment or '')}"
+        _t(
+            "notice-comment",
+            number=str(app.number),
+            program=escaped(app.group.program.title),
+            who=escaped(who(change)),
+            when=fmt_time(entry.created_at, tz),
+            comment=escaped(entry.comment or ""),
+        )
     )
 
 
 def group_notification(app: Application, change: Change, tz: ZoneInfo) -> str:
     entry = change.entry
     lines = [
-        f"🔁 <b>Заявка №{app.number}</b>: новая группа — <b>{_e(entry.to_value or '')}</b>",
-        f"<b>Было:</b> {_e(entry.from_value or '')}",
-        f"<b>Программа:</b> {_e(app.group.program.title)}",
+        _t("notice-group-changed", number=str(app.number), group=escaped(entry.to_value or "")),
+        _t("notice-group-was", group=escaped(entry.from_value or "")),
+        _t("notice-program", title=escaped(app.group.program.title)),
+        *_study_dates(app),
     ]
-    if app.group.study_start or app.group.study_end:
-        lines.append(
-            f"<b>Даты обучения:</b> {fmt_date(app.group.study_start)} – "
-            f"{fmt_date(app.group.study_end)}"
-        )
-    lines.append(f"<b>Изменил(а):</b> {_e(who(change))}, {fmt_time(entry.created_at, tz)}")
+    when = fmt_time(entry.created_at, tz)
+    lines.append(_t("notice-group-by", who=escaped(who(change)), when=when))
     return fit("\n".join(lines))
+
+
+def _study_dates(app: Application) -> list[str]:
+    if not (app.group.study_start or app.group.study_end):
+        return []
+    start, end = fmt_date(app.group.study_start), fmt_date(app.group.study_end)
+    return [_t("notice-dates", start=start, end=end)]

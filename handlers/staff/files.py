@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import texts
 from handlers.paging import split_messages
 from handlers.render.cards import MAX_TEXT
-from handlers.render.digest import plural
 from services.exporter import export_applications_counted, over_chat_limit
+from services.i18n import Template
 from services.importer import ImportFailed, ImportReport, import_bytes
 
 # Telegram lets bots download files up to 20 MB and send documents up to 50 MB.
@@ -29,7 +29,7 @@ MAX_UPLOAD = 50 * 1024 * 1024
 KINDS = frozenset({".csv", ".xlsx"})
 
 
-def _pre(template: str, summary: str) -> str:
+def _pre(template: Template, summary: str) -> str:
     return template.format(summary=escape(summary))
 
 
@@ -97,9 +97,7 @@ async def export(message: Message, bot: Bot, session: AsyncSession) -> None:
     await bot.send_document(
         message.chat.id,
         BufferedInputFile(data, texts.STAFF_EXPORT_NAME),
-        caption=texts.STAFF_EXPORT_CAPTION.format(
-            count=f"{count} {plural(count, texts.APPLICATION_FORMS)}"
-        ),
+        caption=texts.STAFF_EXPORT_CAPTION.format(count=texts.applications(count)),
     )
 
 

@@ -40,6 +40,7 @@ from typing import Final
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import utcnow
+from services.i18n import Message
 from services.importer.columns import (
     APPLICATION_COLUMNS,
     APPLICATION_EXPORT_COLUMNS,
@@ -64,7 +65,6 @@ from services.importer.report import (
     _Meter,
 )
 from services.importer.rows import MAX_INT4, _parse
-from services.phrase import Phrase
 
 __all__ = [
     "APPLICATION_COLUMNS",
@@ -124,7 +124,7 @@ async def import_file(
     except OSError as exc:
         report = ImportReport(file=path.name, dry_run=dry_run)
         reason = exc.strerror or exc.__class__.__name__
-        message = Phrase(f"не прочитан: {reason}", f"not read: {reason}")
+        message = Message.of("import-not-read", reason=reason)
         report.errors.append(ImportProblem(path.name, None, None, None, message))
         raise ImportFailed(report) from exc
     return await import_bytes(session, data, path.name, dry_run=dry_run, progress=progress, now=now)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from typing import Final
 
-from services.phrase import Phrase
+from services.i18n import Message
 
 
 class Col:
@@ -89,6 +90,10 @@ APPLICATION_EXPORT_COLUMNS: Final = (
 ASSESSMENT_COLUMNS: Final = (Col.CODE, Col.SECTION, Col.PASSED)
 
 DATE_FORMAT: Final = "%d.%m.%Y"
+# How cells are written: hours («72», «72 ч.»), and the yes/no of «Пройден» (compared folded).
+HOURS_RE: Final = re.compile(r"^(\d{1,5})\s*(?:ч|час|часа|часов)?\.?$")
+YES_WORDS: Final = frozenset({"да", "1", "true", "yes", "+"})
+NO_WORDS: Final = frozenset({"нет", "0", "false", "no", "-"})
 
 
 def format_study_dates(start: date | None, end: date | None) -> str:
@@ -105,9 +110,9 @@ class FileKind(StrEnum):
 
 
 FILE_KIND_LABELS: Final = {
-    FileKind.PEOPLE: Phrase("люди", "people"),
-    FileKind.APPLICATIONS: Phrase("заявки", "applications"),
-    FileKind.ASSESSMENT: Phrase("оценка", "assessment"),
+    FileKind.PEOPLE: Message.of("import-kind-people"),
+    FileKind.APPLICATIONS: Message.of("import-kind-applications"),
+    FileKind.ASSESSMENT: Message.of("import-kind-assessment"),
 }
 
 _REQUIRED: Final[dict[FileKind, tuple[str, ...]]] = {

@@ -20,6 +20,7 @@ from models import (
     Role,
     Status,
 )
+from services.i18n import Message
 from services.importer.columns import Col
 from services.importer.records import (
     _Change,
@@ -44,7 +45,6 @@ from services.importer.report import (
 from services.importer.rows import _ApplicationRow, _Parsed, _PersonRow, _ResultRow
 from services.importer.write import _PlanWrite
 from services.labels import STATUS_LABELS, fold
-from services.phrase import Phrase
 from services.workflow import TRANSITIONS
 
 
@@ -241,11 +241,7 @@ class _Plan(_PlanWrite):
                     row.line,
                     Col.MUNICIPALITY,
                     municipality,
-                    Phrase(
-                        f"у организации уже указан муниципалитет «{org.municipality}»; не изменён",
-                        f"the organization already has the municipality «{org.municipality}»; "
-                        "left as it is",
-                    ),
+                    Message.of("import-municipality-kept", municipality=org.municipality),
                 )
         org.touched = True
         return org
@@ -285,12 +281,7 @@ class _Plan(_PlanWrite):
                     row.line,
                     column,
                     _show(value),
-                    Phrase(
-                        f"отличается от строки {line} («{_show(first)}»); "
-                        f"оставлено значение строки {line}",
-                        f"differs from line {line} («{_show(first)}»); "
-                        f"the value of line {line} is kept",
-                    ),
+                    Message.of("import-differs", line=line, first=_show(first)),
                 )
             return
         record.given[attribute] = (row.line, value)
@@ -337,11 +328,10 @@ class _Plan(_PlanWrite):
                 row.line,
                 Col.ORGANIZATION,
                 row.organization,
-                Phrase(
-                    f"заявитель {row.applicant_code} относится к другой организации: "
-                    f"«{applicant.org.name}»",
-                    f"applicant {row.applicant_code} belongs to another organization: "
-                    f"«{applicant.org.name}»",
+                Message.of(
+                    "import-other-organization",
+                    applicant=row.applicant_code,
+                    organization=applicant.org.name,
                 ),
             )
             return
@@ -357,10 +347,8 @@ class _Plan(_PlanWrite):
                 row.line,
                 Col.APPLICANT_CODE,
                 row.applicant_code,
-                Phrase(
-                    f"заявка № {row.number} подана другим заявителем ({stored.applicant_code})",
-                    f"application № {row.number} was filed by another applicant "
-                    f"({stored.applicant_code})",
+                Message.of(
+                    "import-other-applicant", number=row.number, applicant=stored.applicant_code
                 ),
             )
             return
@@ -396,7 +384,7 @@ class _Plan(_PlanWrite):
                 row.line,
                 Col.CODE,
                 row.code,
-                Phrase("неизвестный код человека", "unknown person code"),
+                Message.of("import-unknown-person"),
             )
             return
         key = fold(row.section)

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from models import Status
+from services.i18n import Language, Message
 from services.importer.columns import FILE_KIND_LABELS, FileKind
 from services.labels import STATUS_LABELS
-from services.phrase import Language, Phrase
 from services.tabular import CP1251
 
 Progress = Callable[[int, int], None]
@@ -26,7 +26,7 @@ class ImportProblem:
     line: int | None
     column: str | None
     value: str | None
-    message: Phrase
+    message: Message
     sheet: str | None = None
 
     def __str__(self) -> str:
@@ -45,11 +45,9 @@ class ImportProblem:
         return f"{where}: {self.column} = «{value}»: {message}"
 
 
-def transition_refused(current: Status, target: Status) -> Phrase:
+def transition_refused(current: Status, target: Status) -> Message:
     old, new = STATUS_LABELS[current], STATUS_LABELS[target]
-    return Phrase(
-        f"переход «{old}» → «{new}» не разрешён", f"the change «{old}» → «{new}» is not allowed"
-    )
+    return Message.of("import-transition-refused", old=old, new=new)
 
 
 @dataclass
@@ -142,26 +140,14 @@ class ImportReport:
         return "\n".join(lines)
 
 
-# The summary's words, each in both languages (`services.phrase`).
+# The summary's words, each in both languages (locales/*/import.ftl).
 _SUMMARY_WORDS: Final = {
-    "rows": Phrase("строк", "rows"),
-    "dry_run": Phrase(" (пробный прогон, ничего не записано)", " (dry run, nothing written)"),
-    "encoding": Phrase("кодировка", "encoding"),
-    "organizations": Phrase("организации", "organizations"),
-    "people": Phrase("люди", "people"),
-    "programs": Phrase("программы", "programs"),
-    "groups": Phrase("группы", "groups"),
-    "applications": Phrase("заявки", "applications"),
-    "sections": Phrase("разделы оценки", "assessment sections"),
-    "results": Phrase("результаты оценки", "assessment results"),
-    "created": Phrase("создано", "created"),
-    "updated": Phrase("изменено", "updated"),
-    "unchanged": Phrase("без изменений", "unchanged"),
-    "transitions": Phrase("смен статуса", "status changes"),
-    "group_changes": Phrase("смен группы", "group changes"),
-    "warnings": Phrase("предупреждений", "warnings"),
-    "errors": Phrase("ошибок", "errors"),
-    "refused": Phrase("файл не загружен", "the file was not imported"),
+    name: Message.of("import-summary-" + name.replace("_", "-"))
+    for name in (
+        *("rows", "dry_run", "encoding", "organizations", "people", "programs", "groups"),
+        *("applications", "sections", "results", "created", "updated", "unchanged"),
+        *("transitions", "group_changes", "warnings", "errors", "refused"),
+    )
 }
 
 

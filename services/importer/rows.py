@@ -14,11 +14,15 @@ from functools import lru_cache
 from typing import Any, Final
 
 from models import AssessmentSection, Group, Kind, Organization, Person, Program, Role, Status
+from services.i18n import Message
 from services.importer.columns import (
     _KIND_ORDER,
     _OPTIONAL,
     _REQUIRED,
     FILE_KIND_LABELS,
+    HOURS_RE,
+    NO_WORDS,
+    YES_WORDS,
     Col,
     FileKind,
 )
@@ -33,7 +37,6 @@ from services.labels import (
     status_from_label,
 )
 from services.phones import InvalidPhone, normalize_phone
-from services.phrase import Language, Phrase
 from services.tabular import TabularError, read_tables
 
 MAX_INT4: Final = 2**31 - 1
@@ -51,12 +54,12 @@ class _Problems:
         line: int | None,
         column: str | None,
         value: str | None,
-        message: Phrase,
+        message: Message,
     ) -> None:
         self.errors.append(ImportProblem(self.file, line, column, value, message, sheet))
 
     def warning(
-        self, sheet: str | None, line: int, column: str, value: str | None, message: Phrase
+        self, sheet: str | None, line: int, column: str, value: str | None, message: Message
     ) -> None:
         self.warnings.append(ImportProblem(self.file, line, column, value, message, sheet))
 
@@ -144,13 +147,10 @@ _HEADERS: Final = frozenset(
     column for columns in (*_REQUIRED.values(), *_OPTIONAL.values()) for column in columns
 )
 
-_HOURS_RE = re.compile(r"^(\d{1,5})\s*(?:ч|час|часа|часов)?\.?$")
 _DAY = r"(\d{1,2})\.(\d{1,2})\.(\d{4})"
 _DATES_RE = re.compile(rf"^{_DAY}\s*[-–—]\s*{_DAY}$")
 _DAY_RE = re.compile(rf"^{_DAY}(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?$")
 _ISO_DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_YES: Final = frozenset({"да", "1", "true", "yes", "+"})
-_NO: Final = frozenset({"нет", "0", "false", "no", "-"})
 
 
 def _labels(labels: Iterable[str]) -> str:
@@ -183,7 +183,7 @@ class _Row:
             return ""
         return self.cells[index]
 
-    def fail(self, column: str, value: str | None, message: Phrase) -> None:
+    def fail(self, column: str, value: str | None, message: Message) -> None:
         self.problems.error(self.sheet, self.line, column, value, message)
         self.ok = False
 
@@ -191,14 +191,14 @@ class _Row:
         value = self.raw(column)
         if not value:
             if required:
-                self.fail(column, None, Phrase("не заполнено", "empty"))
+                self.fail(column, None, Message.of("import-empty"))
             return ""
         limit = _LIMITS.get(column)
         if limit is not None and len(value) > limit:
             self.fail(
                 column,
                 value,
-                Phrase(f"длиннее {limit} символов", f"longer than {limit} characters"),
+                Message.of("import-too-long", limit=limit),
             )
         return value
 
@@ -211,7 +211,7 @@ class _Row:
             self.fail(
                 column,
                 value,
-                Phrase("ожидается целое положительное число", "a positive whole number expected"),
+                Message.of("import-positive-number"),
             )
             return 0
         return int(value) if value else 0
@@ -224,10 +224,7 @@ class _Row:
             self.fail(
                 column,
                 value,
-                Phrase(
-                    f"неизвестный статус (допустимо: {allowed})",
-                    f"unknown status (allowed: {allowed})",
-                ),
+                Message.of("import-unknown-status", allowed=allowed),
             )
         return status or Status.NEW
 
@@ -238,10 +235,7 @@ class _Row:
             self.fail(
                 column,
                 value,
-                Phrase(
-                    f"неизвестный вид заявки (допустимо: {_labels(KIND_LABELS.values())})",
-                    f"unknown kind of application (allowed: {_labels(KIND_LABELS.values())})",
-                ),
+                Message.of("import-unknown-kind", allowed=_labels(KIND_LABELS.values())),
             )
         return kind or Kind.COURSE
 
@@ -263,13 +257,10 @@ class _Row:
             self.fail(
                 column,
                 value,
-                Phrase(
-                    f"неизвестная роль {_labels(unknown)} (допустимо: {allowed})",
-                    f"unknown role {_labels(unknown)} (allowed: {allowed})",
-                ),
+                Message.of("import-unknown-role", unknown=_labels(unknown), allowed=allowed),
             )
         elif value and not roles:
-            self.fail(column, value, Phrase("не указана ни одна роль", "no role given"))
+            self.fail(column, value, Message.of("import-no-role"))
         return frozenset(roles)
 
     def phone(self, column: str) -> str | None:
@@ -279,7 +270,7 @@ class _Row:
         try:
             return normalize_phone(value)
         except InvalidPhone:
-            self.fail(column, value, Phrase("неверный номер телефона", "not a valid phone number"))
+            self.fail(column, value, Message.of("import-bad-phone"))
             return None
 
     def hours(self, column: str) -> int | None:
@@ -291,10 +282,7 @@ class _Row:
             self.fail(
                 column,
                 value,
-                Phrase(
-                    "ожидается число часов, например «72» или «72 ч.»",
-                    "a number of hours expected, e.g. «72» or «72 ч.»",
-                ),
+                Message.of("import-hours-expected"),
             )
         return hours
 
@@ -307,15 +295,13 @@ class _Row:
             self.fail(
                 column,
                 value,
-                Phrase("ожидается «ДД.ММ.ГГГГ - ДД.ММ.ГГГГ»", "«DD.MM.YYYY - DD.MM.YYYY» expected"),
+                Message.of("import-period-expected"),
             )
         elif study[1] < study[0]:
             self.fail(
                 column,
                 value,
-                Phrase(
-                    "дата окончания раньше даты начала", "the end date is before the start date"
-                ),
+                Message.of("import-end-before-start"),
             )
             return None
         return study
@@ -326,17 +312,15 @@ class _Row:
             return None
         day = _day(value)
         if day is None:
-            self.fail(
-                column, value, Phrase("ожидается дата «ДД.ММ.ГГГГ»", "a date «DD.MM.YYYY» expected")
-            )
+            self.fail(column, value, Message.of("import-date-expected"))
         return day
 
     def passed(self, column: str) -> bool:
         value = self.text(column)
         folded = fold(value)
-        if value and folded not in _YES | _NO:
-            self.fail(column, value, Phrase("ожидается «да» или «нет»", "«да» or «нет» expected"))
-        return folded in _YES
+        if value and folded not in YES_WORDS | NO_WORDS:
+            self.fail(column, value, Message.of("import-yes-no-expected"))
+        return folded in YES_WORDS
 
 
 def _make_date(day: str, month: str, year: str) -> date | None:
@@ -362,7 +346,7 @@ def _kind(value: str) -> Kind | None:
 
 @lru_cache(maxsize=1024)
 def _hours(value: str) -> int | None:
-    match = _HOURS_RE.match(fold(value))
+    match = HOURS_RE.match(fold(value))
     if match is None or int(match.group(1)) == 0:
         return None
     return int(match.group(1))
@@ -423,7 +407,7 @@ def _parse(data: bytes, filename: str, tick: Progress) -> _Parsed:
             None,
             None,
             None,
-            Phrase("в файле нет ни одной таблицы", "the file holds no table"),
+            Message.of("import-no-table"),
         )
     return parsed
 
@@ -441,7 +425,7 @@ def _detect(
                 line,
                 cell,
                 None,
-                Phrase("столбец повторяется в заголовке", "the column repeats in the header"),
+                Message.of("import-column-repeats"),
             )
             return None
         if key:
@@ -454,14 +438,13 @@ def _detect(
         kind for kind in _KIND_ORDER if len(present(_REQUIRED[kind])) == len(_REQUIRED[kind])
     ]
 
-    def refuse(message: Phrase) -> None:
+    def refuse(message: Message) -> None:
         problems.error(sheet, line, None, None, message)
 
     if len(matching) > 1:
         refuse(
-            Phrase(
-                f"заголовок подходит к нескольким видам: {_kinds(matching, Language.RU)}",
-                f"the header fits several kinds: {_kinds(matching, Language.EN)}",
+            Message.of(
+                "import-several-kinds", kinds=tuple(FILE_KIND_LABELS[kind] for kind in matching)
             )
         )
         return None
@@ -472,34 +455,24 @@ def _detect(
         found = present(_REQUIRED[best])
         if not found:
             refuse(
-                Phrase(
-                    "заголовок не распознан: ожидаются столбцы "
-                    + "; или ".join(_expected(kind, Language.RU) for kind in _KIND_ORDER),
-                    "the header is not recognised: columns expected "
-                    + "; or ".join(_expected(kind, Language.EN) for kind in _KIND_ORDER),
+                Message.of(
+                    "import-header-unknown", **{kind.value: _expected(kind) for kind in _KIND_ORDER}
                 )
             )
         else:
             missing = ", ".join(column for column in _REQUIRED[best] if column not in found)
             label = FILE_KIND_LABELS[best]
-            refuse(
-                Phrase(
-                    f"не хватает столбцов ({label.ru}): {missing}",
-                    f"columns missing ({label.en}): {missing}",
-                )
-            )
+            refuse(Message.of("import-columns-missing", kind=label, missing=missing))
         return None
     kind = matching[0]
     known = _REQUIRED[kind] + _OPTIONAL.get(kind, ())
     return kind, {column: by_fold[fold(column)] for column in known if fold(column) in by_fold}
 
 
-def _kinds(kinds: Iterable[FileKind], language: Language) -> str:
-    return ", ".join(FILE_KIND_LABELS[kind].say(language) for kind in kinds)
-
-
-def _expected(kind: FileKind, language: Language) -> str:
-    return f"{FILE_KIND_LABELS[kind].say(language)}: {', '.join(_REQUIRED[kind])}"
+def _expected(kind: FileKind) -> Message:
+    return Message.of(
+        "import-expected", kind=FILE_KIND_LABELS[kind], columns=", ".join(_REQUIRED[kind])
+    )
 
 
 def _read_person(parsed: _Parsed, row: _Row, codes: dict[str, int]) -> None:
@@ -520,10 +493,7 @@ def _read_person(parsed: _Parsed, row: _Row, codes: dict[str, int]) -> None:
             row.fail(
                 Col.CODE,
                 code,
-                Phrase(
-                    f"код повторяется (уже в строке {first})",
-                    f"the code repeats (already on line {first})",
-                ),
+                Message.of("import-code-repeats", first=first),
             )
     if row.ok:
         parsed.people.append(person)
@@ -557,10 +527,7 @@ def _read_application(parsed: _Parsed, row: _Row, numbers: dict[int, int]) -> No
             row.fail(
                 Col.NUMBER,
                 str(number),
-                Phrase(
-                    f"номер повторяется (уже в строке {first})",
-                    f"the number repeats (already on line {first})",
-                ),
+                Message.of("import-number-repeats", first=first),
             )
     if row.ok:
         parsed.applications.append(application)
@@ -580,10 +547,7 @@ def _read_result(parsed: _Parsed, row: _Row, seen: dict[tuple[str, str], int]) -
             row.fail(
                 Col.SECTION,
                 result.section,
-                Phrase(
-                    f"раздел для этого кода уже в строке {first}",
-                    f"the section for this code is already on line {first}",
-                ),
+                Message.of("import-section-repeats", first=first),
             )
     if row.ok:
         parsed.results.append(result)

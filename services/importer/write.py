@@ -24,6 +24,7 @@ from models import (
     Status,
 )
 from services import importer, notifications
+from services.i18n import Message
 from services.importer.columns import Col
 from services.importer.records import (
     _Change,
@@ -45,7 +46,6 @@ from services.importer.report import (
 )
 from services.importer.rows import _Problems
 from services.labels import STATUS_LABELS, fold
-from services.phrase import Phrase
 from services.workflow import (
     Actor,
     GroupNotAllowed,
@@ -340,21 +340,18 @@ class _PlanWrite:
         )
 
 
-def _refusal(exc: WorkflowError) -> Phrase:
+def _refusal(exc: WorkflowError) -> Message:
     """The workflow's refusal in the operator's words."""
     if isinstance(exc, TransitionNotAllowed):
         return transition_refused(exc.current, exc.target)
     if isinstance(exc, StaleStatus):
         # Someone changed the application while the file was being imported.
         now = STATUS_LABELS[exc.current]
-        return Phrase(
-            f"заявка изменилась во время загрузки: теперь «{now}»",
-            f"the application changed during the import: now «{now}»",
-        )
+        return Message.of("import-changed-meanwhile", now=now)
     if isinstance(exc, GroupNotAllowed):
-        return Phrase("смена группы отклонена", "the change of group was refused")
+        return Message.of("import-group-change-refused")
     name = exc.__class__.__name__
-    return Phrase(f"изменение отклонено ({name})", f"the change was refused ({name})")
+    return Message.of("import-change-refused", name=name)
 
 
 class _Writer:
