@@ -25,7 +25,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.db import create_engine, create_sessionmaker
 from bot.migrate import upgrade
 from models import (
     Application,
@@ -38,6 +37,7 @@ from models import (
     Role,
     Status,
 )
+from models.engine import create_engine, create_sessionmaker
 from services.calendar import WorkCalendar
 from services.digest import Schedule, send_digests
 

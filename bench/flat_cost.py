@@ -50,7 +50,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import event, insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.db import create_engine, create_sessionmaker
 from bot.migrate import upgrade_connection
 from models import (
     Application,
@@ -65,6 +64,7 @@ from models import (
     Role,
     Status,
 )
+from models.engine import create_engine, create_sessionmaker
 
 TARGET_RATIO: Final = 1.5
 SCHOOLS: Final = 1000

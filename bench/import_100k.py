@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.db import create_engine, create_sessionmaker
 from bot.migrate import upgrade
+from models.engine import create_engine, create_sessionmaker
 from services.exporter import export_applications
 from services.importer import (
     APPLICATION_EXPORT_COLUMNS,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.db import create_engine, create_sessionmaker
+from models.engine import create_engine, create_sessionmaker
 from services.importer import import_file
 
 

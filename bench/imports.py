@@ -21,9 +21,9 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from bench.import_100k import write_applications, write_people
-from bot.db import create_engine
 from bot.migrate import upgrade
 from models import Application, Group, Kind, Person, Status
+from models.engine import create_engine
 
 WORKER = str(Path(__file__).with_name("import_worker.py"))
 _BATCH = 10_000

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 
 from bench.fake import BenchTelegram
-from bot.db import create_engine
 from handlers.director.callbacks import CardAction, CardCb, status_code
 from models import (
     Application,
@@ -33,6 +32,7 @@ from models import (
     Role,
     Status,
 )
+from models.engine import create_engine
 from tests.fakeapi import User
 
 CONSENT_VERSION = "2024-1"  # Settings.consent_version's default

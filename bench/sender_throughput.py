@@ -32,9 +32,10 @@ from aiogram.methods import EditMessageText, SendMessage
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db import create_engine, create_sessionmaker
-from bot.sender import OutboxSender, Outgoing
+from bot.sender import OutboxSender
+from handlers.render.outgoing import Outgoing
 from models import Base, OutboxMessage, Person
+from models.engine import create_engine, create_sessionmaker
 from services.outbox import OutboxItem, enqueue_many
 from tests.fakeapi import Call, FakeTelegram, User
 

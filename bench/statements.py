@@ -19,12 +19,12 @@ from sqlalchemy import event
 from bench import seed
 from bench.fake import TOKEN, BenchTelegram
 from bot.app import build_bot, build_dispatcher
-from bot.db import create_engine, create_sessionmaker
 from bot.migrate import upgrade
 from bot.settings import Settings
 from handlers.decision import DecideCb, PromptAction
 from handlers.director.callbacks import CardAction, CardCb, status_code
 from models import Status
+from models.engine import create_engine, create_sessionmaker
 
 UPDATES = ("«✅ Одобрить»", "«Без комментария»", "«Подробнее»")
 PER_SCHOOL = 100

@@ -24,15 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 import handlers
 from bot import telegram
 from bot.api import add_web_routes, api_enabled, build_web_app
-from bot.db import create_engine, create_sessionmaker
 from bot.fsm_storage import DatabaseStorage
-from bot.scheduler import ScheduledWork
-from bot.sender import OutboxSender
-from bot.settings import Settings
-from bot.webhooks_out import WebhookSender
-from handlers import texts
-from handlers.errors import on_error
-from handlers.middlewares import (
+from bot.middlewares import (
     ConsentMiddleware,
     EndOfReads,
     InFlightMiddleware,
@@ -40,8 +33,15 @@ from handlers.middlewares import (
     ReadOnlyHandlers,
     UnitOfWorkMiddleware,
 )
+from bot.scheduler import ScheduledWork
+from bot.sender import OutboxSender
+from bot.settings import Settings
+from bot.webhooks_out import WebhookSender
+from handlers import texts
+from handlers.errors import on_error
 from handlers.render.outbox import OutboxRenderer
-from services import notifications
+from models.engine import create_engine, create_sessionmaker
+from services.calendar import WorkCalendar
 
 log = logging.getLogger(__name__)
 
@@ -108,12 +108,14 @@ def build_dispatcher(
     dispatcher.include_routers(*handlers.routers())
     dispatcher.errors.register(on_error)
     dispatcher["settings"] = settings
+    # Read once here; /overview counts working days with it (see `handlers.config`).
+    dispatcher["calendar"] = WorkCalendar.from_file(settings.workdays_file)
     return dispatcher, in_flight
 
 
 def build_runtime(settings: Settings, bot: Bot) -> Runtime:
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
-    sessionmaker = create_sessionmaker(engine)
+    sessionmaker = create_sessionmaker(engine, info=settings.session_info())
     sender = OutboxSender(bot, sessionmaker, OutboxRenderer(settings))
     dispatcher, in_flight = build_dispatcher(settings, sessionmaker, sender.wake)
     return Runtime(settings, engine, sessionmaker, dispatcher, in_flight, sender)
@@ -140,7 +142,6 @@ async def run(settings: Settings) -> None:
     scheduled = ScheduledWork.from_settings(
         settings, runtime.sessionmaker, wake=runtime.sender.wake
     )
-    notifications.enable_status_webhooks(bool(settings.webhook_out_url))
     webhooks = (
         WebhookSender(
             runtime.sessionmaker,

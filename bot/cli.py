@@ -76,15 +76,11 @@ class _Commands(click.Group):
 
 
 def _settings() -> Settings:
-    from services import notifications
-
     try:
         settings = load_settings()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
     click.get_current_context().meta["dpo_bot.settings"] = settings
-    # Status changes made by this process (an import) queue outbound webhooks too.
-    notifications.enable_status_webhooks(bool(settings.webhook_out_url))
     return settings
 
 
@@ -213,7 +209,7 @@ def import_(files: tuple[Path, ...], dry_run: bool) -> None:
     """Import CSV or XLSX files: people, applications, assessment results (one transaction each)."""
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from bot.db import create_engine, create_sessionmaker
+    from models.engine import create_engine, create_sessionmaker
     from services.i18n import Language
     from services.importer import ImportFailed, import_file
 
@@ -241,7 +237,7 @@ def import_(files: tuple[Path, ...], dry_run: bool) -> None:
 
     async def go() -> bool:
         engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
-        sessionmaker = create_sessionmaker(engine)
+        sessionmaker = create_sessionmaker(engine, info=settings.session_info())
         results = []
         try:
             if dry_run:
@@ -267,7 +263,7 @@ def import_(files: tuple[Path, ...], dry_run: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def export(file: Path) -> None:
     """Write all applications to FILE (.csv or .xlsx) with the import columns."""
-    from bot.db import create_engine, create_sessionmaker
+    from models.engine import create_engine, create_sessionmaker
     from services.exporter import export_applications
 
     if file.suffix.lower() not in {".csv", ".xlsx"}:
@@ -278,7 +274,7 @@ def export(file: Path) -> None:
     async def go() -> int:
         engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
         try:
-            async with create_sessionmaker(engine)() as session:
+            async with create_sessionmaker(engine, info=settings.session_info())() as session:
                 return await export_applications(session, file)
         finally:
             await engine.dispose()
@@ -293,7 +289,7 @@ def export(file: Path) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write a CSV.")
 def invite(codes: tuple[str, ...], organization: str | None, out: Path | None) -> None:
     """Print a one-time invitation link and code for each person (by external code)."""
-    from bot.db import create_engine, create_sessionmaker
+    from models.engine import create_engine, create_sessionmaker
     from services.i18n import Language, catalogue
     from services.invitations import InvitationError, create_invitations, invite_link
 
@@ -306,7 +302,7 @@ def invite(codes: tuple[str, ...], organization: str | None, out: Path | None) -
     async def go() -> list[Any]:
         engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
         try:
-            async with create_sessionmaker(engine).begin() as session:
+            async with create_sessionmaker(engine, info=settings.session_info()).begin() as session:
                 return await create_invitations(
                     session,
                     codes=codes,
@@ -366,8 +362,8 @@ def digest(force: bool) -> None:
 
     The digests are queued in the outbox; the running bot sends them (after quiet hours).
     """
-    from bot.db import create_engine, create_sessionmaker
     from bot.scheduler import PassesReport, run_passes, schedule_from_settings
+    from models.engine import create_engine, create_sessionmaker
 
     settings = _settings()
     _prepare_database(settings)
@@ -380,7 +376,11 @@ def digest(force: bool) -> None:
         engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
         try:
             return await run_passes(
-                create_sessionmaker(engine), schedule, remind=False, anytime=True, force=force
+                create_sessionmaker(engine, info=settings.session_info()),
+                schedule,
+                remind=False,
+                anytime=True,
+                force=force,
             )
         finally:
             await engine.dispose()
@@ -392,8 +392,8 @@ def digest(force: bool) -> None:
 @main.command()
 def remind() -> None:
     """Run the reminder, deadline and escalation pass now (queued in the outbox)."""
-    from bot.db import create_engine, create_sessionmaker
     from bot.scheduler import PassesReport, run_passes, schedule_from_settings
+    from models.engine import create_engine, create_sessionmaker
 
     settings = _settings()
     _prepare_database(settings)
@@ -406,7 +406,10 @@ def remind() -> None:
         engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
         try:
             return await run_passes(
-                create_sessionmaker(engine), schedule, digests=False, anytime=True
+                create_sessionmaker(engine, info=settings.session_info()),
+                schedule,
+                digests=False,
+                anytime=True,
             )
         finally:
             await engine.dispose()

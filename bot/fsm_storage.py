@@ -1,7 +1,7 @@
 """Conversation state kept in the bot's own database, so a prompt survives a restart.
 
 Inside an update the state is read and written through the update's own session (see
-`handlers.middlewares.UnitOfWorkMiddleware`, which publishes it in `current_session`): a state
+`bot.middlewares.UnitOfWorkMiddleware`, which publishes it in `current_session`): a state
 set or cleared with a change commits with it, and the record is read once per update (the
 session remembers it, or that there is none). Outside an update (tests, tools) the storage uses
 a short transaction of its own.
@@ -19,8 +19,8 @@ from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import read_only
 from models import FsmRecord
+from models.engine import read_only
 
 current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
 

@@ -37,7 +37,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final, Protocol
+from typing import Final, Protocol
 
 import aiohttp
 from aiogram import Bot
@@ -51,11 +51,11 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import TelegramMethod
 from aiogram.types import Message
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handlers.render.outgoing import Outgoing
 from models import CardMessage, OutboxMessage, OutboxPriority, utcnow
 from services import outbox
 
@@ -85,18 +85,6 @@ CLAIM_GAP: Final = 0.05
 _QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'|«[^»]*»")
 
 Write = Callable[[AsyncSession], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """The Telegram call that delivers one outbox message."""
-
-    method: TelegramMethod[Any]  # e.g. SendMessage(chat_id=..., text=..., reply_markup=...)
-    chat_id: int
-    # When set and the call returns a Message, a CardMessage(application_id, chat_id,
-    # message_id, note=card_note) is recorded in the transaction that marks the message sent.
-    card_application_id: int | None = None
-    card_note: str | None = None
 
 
 class Renderer(Protocol):

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services import notifications
 from services.quiet import parse_hhmm, parse_quiet_hours
 from services.region import DEFAULT_TIMEZONE
 
@@ -151,6 +152,11 @@ class Settings(BaseSettings):
     @property
     def quiet(self) -> tuple[time, time] | None:
         return parse_quiet_hours(self.quiet_hours)
+
+    def session_info(self) -> dict[str, object]:
+        """What every session of this process knows of it (see `models.engine.create_sessionmaker`):
+        status changes queue outbound webhooks when WEBHOOK_OUT_URL is set, an import's too."""
+        return {notifications.STATUS_WEBHOOKS: bool(self.webhook_out_url)}
 
     def require_token(self) -> str:
         """The bot token, or a clear error for the operator."""

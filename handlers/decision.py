@@ -19,8 +19,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from handlers import texts
+from handlers.config import HandlerSettings
 from handlers.edits import edit_text
 from handlers.errors import refusal
 from handlers.filters import NOT_MENU
@@ -82,7 +82,7 @@ async def comment_given(
     session: AsyncSession,
     person: Person,
     state: FSMContext,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     comment = await comment_text(message)
     if comment is not None:
@@ -99,7 +99,7 @@ async def skip_comment(
     session: AsyncSession,
     person: Person,
     state: FSMContext,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     data = await state.get_data()
     if data.get("target") == Status.CANCELLED.value and settings.require_cancel_reason:
@@ -128,7 +128,7 @@ async def apply(
     session: AsyncSession,
     person: Person,
     state: FSMContext,
-    settings: Settings,
+    settings: HandlerSettings,
     comment: str | None,
 ) -> None:
     data = await state.get_data()

@@ -7,8 +7,8 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from bot.db import create_engine
 from models import Base
+from models.engine import create_engine
 
 config = context.config
 target_metadata = Base.metadata

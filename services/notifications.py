@@ -281,16 +281,13 @@ def refresh_items(
 
 # --- outbound status webhooks (PRODUCT.md §7.4) ---------------------------------------------------
 
-_status_webhooks = {"enabled": False}
+# A key of `Session.info`: true when this process queues status webhooks (WEBHOOK_OUT_URL is
+# set). The process's session factory says so for every session (`bot.settings.session_info`).
+STATUS_WEBHOOKS = "dpo_status_webhooks"
 
 
-def enable_status_webhooks(enabled: bool) -> None:
-    """Whether `status_webhook` queues anything: WEBHOOK_OUT_URL is set (called once at start)."""
-    _status_webhooks["enabled"] = enabled
-
-
-def status_webhooks_enabled() -> bool:
-    return _status_webhooks["enabled"]
+def status_webhooks_enabled(session: AsyncSession) -> bool:
+    return bool(session.info.get(STATUS_WEBHOOKS, False))
 
 
 async def status_webhook(
@@ -305,7 +302,7 @@ async def status_webhook(
     Does nothing (False) unless webhooks are enabled. The body is fixed now, so a retry sends
     the very same bytes; the key makes a second call for the same entry a no-op.
     """
-    if not _status_webhooks["enabled"]:
+    if not status_webhooks_enabled(session):
         return False
     entry = await session.get(HistoryEntry, history_id)
     if entry is None or entry.from_value is None or entry.to_value is None:

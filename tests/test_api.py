@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.api import build_api_app, build_web_app
-from bot.db import create_engine, create_sessionmaker
 from bot.settings import Settings
 from models import (
     Application,
@@ -25,6 +24,7 @@ from models import (
     Person,
     Role,
 )
+from models.engine import create_engine, create_sessionmaker
 from tests import factories as f
 
 TOKEN = "s3cret-token"

@@ -29,9 +29,9 @@ from schemathesis.checks import (
 )
 
 from bot.api import build_api_app
-from bot.db import create_engine, create_sessionmaker
 from bot.settings import Settings
 from models import Base
+from models.engine import create_engine, create_sessionmaker
 
 TOKEN = "schemathesis-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import create_engine, create_sessionmaker
 from bot.settings import Settings
 from models import Role
+from models.engine import create_engine, create_sessionmaker
 from tests import factories
 from tests.test_cli import cli
 

@@ -13,8 +13,8 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Connection
 
 from bot import migrate
-from bot.db import create_engine, create_sessionmaker, is_sqlite
 from models import Base, FsmRecord
+from models.engine import create_engine, create_sessionmaker, is_sqlite
 
 
 async def test_sqlite_pragmas(sqlite_url: str) -> None:

@@ -13,11 +13,10 @@ from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.digest_1000 import populate
-from bot.db import create_engine, create_sessionmaker
 from bot.scheduler import run_passes
-from bot.sender import Outgoing
 from handlers.director.callbacks import BulkAction, BulkCb, CardAction, CardCb
 from handlers.render import digest as digest_render
+from handlers.render.outgoing import Outgoing
 from models import (
     Application,
     Base,
@@ -30,6 +29,7 @@ from models import (
     Role,
     Status,
 )
+from models.engine import create_engine, create_sessionmaker
 from services.calendar import WorkCalendar
 from services.digest import Schedule, send_digests
 from tests import factories

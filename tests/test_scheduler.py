@@ -13,7 +13,6 @@ import time_machine
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import create_engine, create_sessionmaker
 from bot.scheduler import (
     JOB_ID,
     MISFIRE_GRACE_SECONDS,
@@ -22,6 +21,7 @@ from bot.scheduler import (
 )
 from bot.settings import load_settings
 from models import DigestLog
+from models.engine import create_engine, create_sessionmaker
 from tests.test_digest import MONDAY, YEKT, make_schedule, rows, school_with
 
 

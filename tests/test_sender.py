@@ -21,7 +21,8 @@ from aiogram.types import Chat, Message
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.sender import CallPacer, OutboxSender, Outgoing, describe
+from bot.sender import CallPacer, OutboxSender, describe
+from handlers.render.outgoing import Outgoing
 from models import CardMessage, OutboxMessage, OutboxState, Person, utcnow
 from services import outbox
 from services.outbox import OutboxItem

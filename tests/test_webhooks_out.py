@@ -6,7 +6,6 @@ import asyncio
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,10 +25,9 @@ SECRET = "webhook-secret"
 
 
 @pytest.fixture
-def webhooks_on() -> Iterator[None]:
-    notifications.enable_status_webhooks(True)
-    yield
-    notifications.enable_status_webhooks(False)
+def webhooks_on(sqlite_sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    """Sessions of a process with WEBHOOK_OUT_URL set (see `Settings.session_info`)."""
+    sqlite_sessionmaker.configure(info={notifications.STATUS_WEBHOOKS: True})
 
 
 class Receiver:
@@ -212,3 +210,11 @@ async def test_later_event_waits_for_an_earlier_one_in_retry(
         ("approved", "included"),
     ]
     assert receiver.requests == 3
+
+
+def test_a_process_with_a_webhook_url_says_so_to_every_session() -> None:
+    from bot.settings import Settings
+
+    on = Settings(webhook_out_url="https://example.org/hook", webhook_out_secret="s" * 32)
+    assert on.session_info() == {notifications.STATUS_WEBHOOKS: True}
+    assert Settings().session_info() == {notifications.STATUS_WEBHOOKS: False}

@@ -22,8 +22,8 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from handlers import texts
+from handlers.config import HandlerSettings
 from handlers.director.callbacks import FILTERS, BulkAction, BulkCb, CardAction, CardCb, ListCb
 from handlers.director.filters import Decider
 from handlers.edits import edit_text
@@ -141,7 +141,7 @@ async def show_list(
     session: AsyncSession,
     state: FSMContext,
     person: Person,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     """«Заявки» of the active role: the school's list, the queue of staff, or one's own list."""
     role = effective_role(person)
@@ -184,7 +184,7 @@ async def open_card(
     bot: Bot,
     session: AsyncSession,
     person: Person,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     try:
         app = await workflow.get_application(session, callback_data.number)

@@ -14,8 +14,8 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from handlers import texts
+from handlers.config import HandlerSettings
 from handlers.director.callbacks import BulkAction, BulkCb
 from handlers.director.filters import Decider
 from handlers.edits import edit_text
@@ -63,7 +63,7 @@ async def bulk_yes(
     session: AsyncSession,
     state: FSMContext,
     person: Person,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     data = await state.get_data()
     ids = data.get("bulk") or []

@@ -10,8 +10,8 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from handlers import texts
+from handlers.config import HandlerSettings
 from handlers.director.callbacks import CardAction, CardCb, GroupCb
 from handlers.edits import edit_text
 from handlers.errors import refusal
@@ -35,7 +35,7 @@ async def show_card(
     message: Message,
     person: Person,
     number: int,
-    settings: Settings,
+    settings: HandlerSettings,
     tab: str | None = None,
 ) -> None:
     """Redraw a card in place as it is now, for this person."""
@@ -60,7 +60,7 @@ async def open_tab(
     callback_data: CardCb,
     session: AsyncSession,
     person: Person,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     if not isinstance(query.message, Message):
         await query.answer()
@@ -79,7 +79,7 @@ async def choose_group(
     callback_data: GroupCb,
     session: AsyncSession,
     person: Person,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     number = callback_data.number
     try:

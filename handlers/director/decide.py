@@ -13,7 +13,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
+from handlers.config import HandlerSettings
 from handlers.decision import open_prompt
 from handlers.director.callbacks import STATUS_BY_CODE, CardAction, CardCb
 from handlers.director.card import show_card
@@ -38,7 +38,7 @@ async def press_decision(
     session: AsyncSession,
     person: Person,
     state: FSMContext,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     number = callback_data.number
     seen = STATUS_BY_CODE.get(callback_data.seen)

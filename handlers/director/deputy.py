@@ -20,8 +20,8 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from handlers import texts
+from handlers.config import HandlerSettings
 from handlers.director.deputy_screen import (
     DeputyCb,
     back_row,
@@ -52,7 +52,11 @@ from services.deputies import (
 
 
 async def open_deputy(
-    message: Message, session: AsyncSession, person: Person, settings: Settings, state: FSMContext
+    message: Message,
+    session: AsyncSession,
+    person: Person,
+    settings: HandlerSettings,
+    state: FSMContext,
 ) -> None:
     await state.clear()
     text, markup = await screen(session, person, today_of(settings))
@@ -91,7 +95,7 @@ async def picked(
     callback_data: DeputyCb,
     session: AsyncSession,
     person: Person,
-    settings: Settings,
+    settings: HandlerSettings,
     state: FSMContext,
 ) -> None:
     try:
@@ -111,7 +115,7 @@ async def picked(
         await edit_text(query.message, text, InlineKeyboardMarkup(inline_keyboard=[back_row()]))
 
 
-async def period_given(message: Message, settings: Settings, state: FSMContext) -> None:
+async def period_given(message: Message, settings: HandlerSettings, state: FSMContext) -> None:
     assert message.text is not None
     today = today_of(settings)
     try:
@@ -135,7 +139,7 @@ async def period_given(message: Message, settings: Settings, state: FSMContext) 
     )
 
 
-async def period_not_text(message: Message, settings: Settings) -> None:
+async def period_not_text(message: Message, settings: HandlerSettings) -> None:
     await message.answer(texts.DEPUTY_TEXT_ONLY.format(example=period_example(today_of(settings))))
 
 
@@ -147,7 +151,7 @@ async def confirmed(
     query: CallbackQuery,
     session: AsyncSession,
     person: Person,
-    settings: Settings,
+    settings: HandlerSettings,
     state: FSMContext,
 ) -> None:
     data = await state.get_data()
@@ -173,7 +177,7 @@ async def back(
     query: CallbackQuery,
     session: AsyncSession,
     person: Person,
-    settings: Settings,
+    settings: HandlerSettings,
     state: FSMContext,
 ) -> None:
     if await state.get_state() in DeputyInput.__state_names__:
@@ -189,7 +193,7 @@ async def revoke(
     callback_data: DeputyCb,
     session: AsyncSession,
     person: Person,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     try:
         revoked = await deputies.revoke(session, person, callback_data.id)

@@ -14,8 +14,8 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from handlers import texts
+from handlers.config import HandlerSettings
 from handlers.render.cards import fmt_date
 from models import Person, utcnow
 from services import deputies
@@ -58,7 +58,7 @@ def cut_name(text: str) -> str:
     return text if len(text) <= NAME_LIMIT else text[: NAME_LIMIT - 1] + "…"
 
 
-def today_of(settings: Settings) -> date:
+def today_of(settings: HandlerSettings) -> date:
     return local_today(utcnow(), settings.tz)
 
 

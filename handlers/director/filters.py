@@ -10,7 +10,7 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
+from handlers.config import HandlerSettings
 from models import Person, Role, utcnow
 from services import listing
 
@@ -22,7 +22,7 @@ class Decider(Filter):
         self,
         event: TelegramObject,
         session: AsyncSession,
-        settings: Settings,
+        settings: HandlerSettings,
         person: Person | None = None,
     ) -> bool | dict[str, Any]:
         if person is None:

@@ -11,8 +11,8 @@ from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from handlers import texts
+from handlers.config import HandlerSettings
 from handlers.entry.keyboards import share_phone_keyboard
 from handlers.entry.start import greet, welcome
 from handlers.filters import Unlinked
@@ -28,7 +28,7 @@ CODE_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 async def shared_contact(
-    message: Message, bot: Bot, session: AsyncSession, settings: Settings
+    message: Message, bot: Bot, session: AsyncSession, settings: HandlerSettings
 ) -> None:
     contact = message.contact
     assert contact is not None and message.from_user is not None
@@ -51,7 +51,9 @@ async def shared_contact(
     await greet(bot, message.chat.id, linked.person, linked.waiting)
 
 
-async def typed_code(message: Message, bot: Bot, session: AsyncSession, settings: Settings) -> None:
+async def typed_code(
+    message: Message, bot: Bot, session: AsyncSession, settings: HandlerSettings
+) -> None:
     assert message.text is not None
     await welcome(bot, message.chat.id, session, None, settings, message.text.strip())
 

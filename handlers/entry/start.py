@@ -8,8 +8,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from handlers import texts
+from handlers.config import HandlerSettings
 from handlers.edits import edit_markup
 from handlers.entry.keyboards import ConsentCb, consent_keyboard, share_phone_keyboard
 from handlers.menu import apply_role_menu, main_menu
@@ -27,7 +27,7 @@ async def start(
     session: AsyncSession,
     consented: bool,
     person: Person | None,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     code = (command.args or "").strip()
     if not consented:
@@ -47,7 +47,7 @@ async def accept_consent(
     state: FSMContext,
     person: Person | None,
     consent_version: str,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     created = await record_consent(session, query.from_user.id, consent_version)
     await query.answer(texts.CONSENT_THANKS if created else texts.CONSENT_ALREADY)
@@ -68,7 +68,7 @@ async def welcome(
     chat_id: int,
     session: AsyncSession,
     person: Person | None,
-    settings: Settings,
+    settings: HandlerSettings,
     code: str | None,
 ) -> None:
     """Link by code when one was given, then greet the person or say how to get access."""

@@ -21,10 +21,10 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.sender import Outgoing
 from handlers import texts
 from handlers.director.callbacks import BulkAction, BulkCb, CardAction, CardCb
 from handlers.render.cards import MAX_TEXT
+from handlers.render.outgoing import Outgoing
 from models import Application, OutboxMessage, Person, Status, utcnow
 from services.digest import HEAD_CHARS, LINE_CHARS, PART_LINES
 from services.i18n import Template

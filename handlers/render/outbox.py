@@ -10,8 +10,7 @@ from aiogram.methods import EditMessageText, SendMessage
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.sender import Outgoing
-from bot.settings import Settings
+from handlers.config import HandlerSettings
 from handlers.render import digest as digest_render
 from handlers.render.cards import card_keyboard, card_text, tab_text
 from handlers.render.notifications import (
@@ -19,6 +18,7 @@ from handlers.render.notifications import (
     group_notification,
     status_notification,
 )
+from handlers.render.outgoing import Outgoing
 from handlers.teacher.keyboards import card_keyboard as teacher_card_keyboard
 from handlers.teacher.keyboards import reply_keyboard
 from models import Application, OutboxMessage, Person, utcnow
@@ -28,7 +28,7 @@ from services.quiet import is_quiet, window_of
 
 
 class OutboxRenderer:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: HandlerSettings) -> None:
         self.tz = settings.tz
         self.quiet = settings.quiet
 

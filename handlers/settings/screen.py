@@ -15,8 +15,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from handlers import texts
+from handlers.config import HandlerSettings
 from handlers.edits import edit_or_send, edit_text
 from handlers.filters import TYPED
 from handlers.settings.states import SettingsInput
@@ -35,7 +35,7 @@ class SettingsCb(CallbackData, prefix="sett"):
     act: str
 
 
-def screen_text(person: Person, settings: Settings) -> str:
+def screen_text(person: Person, settings: HandlerSettings) -> str:
     now = person_settings.settings_of(person, settings.digest_time, settings.quiet_hours)
     digest = now.digest_time + (texts.SETTINGS_DEFAULT if now.digest_is_default else "")
     quiet = now.quiet_hours.replace("-", "–") if now.quiet_hours else texts.SETTINGS_QUIET_OFF
@@ -64,14 +64,14 @@ def prompt_keyboard() -> InlineKeyboardMarkup:
 
 
 async def open_settings(
-    message: Message, person: Person, settings: Settings, state: FSMContext
+    message: Message, person: Person, settings: HandlerSettings, state: FSMContext
 ) -> None:
     await state.clear()
     await message.answer(screen_text(person, settings), reply_markup=screen_keyboard(person))
 
 
 async def toggle_instant(
-    query: CallbackQuery, session: AsyncSession, person: Person, settings: Settings
+    query: CallbackQuery, session: AsyncSession, person: Person, settings: HandlerSettings
 ) -> None:
     await person_settings.toggle_instant_cards(session, person)
     await query.answer()
@@ -95,7 +95,9 @@ async def ask(query: CallbackQuery, callback_data: SettingsCb, state: FSMContext
     await edit_text(query.message, prompt, prompt_keyboard())
 
 
-async def back(query: CallbackQuery, person: Person, settings: Settings, state: FSMContext) -> None:
+async def back(
+    query: CallbackQuery, person: Person, settings: HandlerSettings, state: FSMContext
+) -> None:
     if await state.get_state() in SettingsInput.__state_names__:
         await state.clear()
     await query.answer()
@@ -112,7 +114,7 @@ async def digest_given(
     bot: Bot,
     session: AsyncSession,
     person: Person,
-    settings: Settings,
+    settings: HandlerSettings,
     state: FSMContext,
 ) -> None:
     assert message.text is not None
@@ -129,7 +131,7 @@ async def quiet_given(
     bot: Bot,
     session: AsyncSession,
     person: Person,
-    settings: Settings,
+    settings: HandlerSettings,
     state: FSMContext,
 ) -> None:
     assert message.text is not None
@@ -154,7 +156,7 @@ def _echo(text: str) -> str:
 
 
 async def _saved(
-    message: Message, bot: Bot, person: Person, settings: Settings, state: FSMContext
+    message: Message, bot: Bot, person: Person, settings: HandlerSettings, state: FSMContext
 ) -> None:
     """The prompt becomes the screen again, showing the new value."""
     screen = (await state.get_data()).get("screen")

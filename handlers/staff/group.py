@@ -11,8 +11,8 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from handlers import texts
+from handlers.config import HandlerSettings
 from handlers.edits import edit_text
 from handlers.errors import refusal
 from handlers.staff.callbacks import StaffCb
@@ -23,7 +23,7 @@ from services.workflow import Actor, WorkflowError
 
 
 async def group_ask(
-    query: CallbackQuery, callback_data: StaffCb, session: AsyncSession, settings: Settings
+    query: CallbackQuery, callback_data: StaffCb, session: AsyncSession, settings: HandlerSettings
 ) -> None:
     number = callback_data.n
     try:
@@ -68,7 +68,7 @@ async def group_chosen(
     callback_data: StaffCb,
     session: AsyncSession,
     person: Person,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     number = callback_data.n
     try:

@@ -18,8 +18,8 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from handlers import texts
+from handlers.config import HandlerSettings
 from handlers.decision import open_prompt
 from handlers.edits import edit_text
 from handlers.errors import refusal
@@ -63,7 +63,7 @@ def staff_keyboard(app: Application) -> InlineKeyboardMarkup | None:
 
 
 async def staff_card(
-    session: AsyncSession, number: int, settings: Settings
+    session: AsyncSession, number: int, settings: HandlerSettings
 ) -> tuple[Application, str, InlineKeyboardMarkup | None]:
     app = await workflow.get_application(session, number)
     data = await cards.load_card(session, app.id)
@@ -76,7 +76,7 @@ async def open_card(
     callback_data: StaffCb,
     bot: Bot,
     session: AsyncSession,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     try:
         _, text, markup = await staff_card(session, callback_data.n, settings)
@@ -125,7 +125,7 @@ async def include_one(
     callback_data: StaffCb,
     session: AsyncSession,
     person: Person,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     number = callback_data.n
     try:
@@ -152,7 +152,7 @@ async def cancel_ask(
     session: AsyncSession,
     person: Person,
     state: FSMContext,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     """A reason is asked for; the comment prompt of handlers.decision applies it."""
     number = callback_data.n
@@ -206,7 +206,7 @@ async def include_all_yes(
     session: AsyncSession,
     state: FSMContext,
     person: Person,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     ids = (await state.get_data()).get("staff_bulk") or []
     await state.update_data(staff_bulk=None)

@@ -12,8 +12,8 @@ from aiogram.types import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from handlers import texts
+from handlers.config import HandlerSettings
 from handlers.paging import split_messages
 from handlers.render.overview_chart import render_chart
 from models import Status, utcnow
@@ -67,19 +67,25 @@ def overview_lines(data: overview.Overview) -> list[str]:
     return lines
 
 
-async def load(session: AsyncSession, settings: Settings) -> overview.Overview:
+async def load(
+    session: AsyncSession, settings: HandlerSettings, calendar: WorkCalendar
+) -> overview.Overview:
     return await overview.load_overview(
         session,
         today=workflow.local_today(utcnow(), settings.tz),
-        calendar=WorkCalendar.from_file(settings.workdays_file),
+        calendar=calendar,
         escalate_after_days=settings.escalate_after_days,
     )
 
 
 async def show_overview(
-    message: Message, bot: Bot, session: AsyncSession, settings: Settings
+    message: Message,
+    bot: Bot,
+    session: AsyncSession,
+    settings: HandlerSettings,
+    calendar: WorkCalendar,
 ) -> None:
-    data = await load(session, settings)
+    data = await load(session, settings, calendar)
     for part in split_messages(overview_lines(data)):
         await message.answer(part)
     if data.municipalities:

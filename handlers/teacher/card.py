@@ -13,8 +13,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from handlers import texts
+from handlers.config import HandlerSettings
 from handlers.edits import edit_or_send
 from handlers.errors import refusal
 from handlers.paging import PAGE_SIZE
@@ -40,7 +40,7 @@ def actor(person: Person) -> Actor:
 
 
 async def own_application(
-    session: AsyncSession, person: Person, number: int, settings: Settings
+    session: AsyncSession, person: Person, number: int, settings: HandlerSettings
 ) -> Application:
     """The application, if this person is its applicant; else the refusal to show."""
     app = await workflow.get_application(session, number)
@@ -62,7 +62,7 @@ async def draw_card(
     bot: Bot,
     session: AsyncSession,
     person: Person,
-    settings: Settings,
+    settings: HandlerSettings,
     where: tuple[int, int | None],
     number: int,
     tab: str = "i",
@@ -129,7 +129,7 @@ async def open_card(
     session: AsyncSession,
     person: Person,
     state: FSMContext,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     await leave_withdrawal(state)
     tab = callback_data.t if callback_data.t in {"i", "c", "h"} else "i"

@@ -9,8 +9,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from handlers import texts
+from handlers.config import HandlerSettings
 from handlers.errors import refusal
 from handlers.filters import NOT_MENU
 from handlers.prompts import comment_text
@@ -36,7 +36,7 @@ async def press_reply(
     session: AsyncSession,
     person: Person,
     state: FSMContext,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     number = callback_data.number
     try:
@@ -63,7 +63,7 @@ async def reply_given(
     session: AsyncSession,
     person: Person,
     state: FSMContext,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     reply = await comment_text(message)
     if reply is None:

@@ -11,8 +11,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
 from handlers import texts
+from handlers.config import HandlerSettings
 from handlers.director.callbacks import STATUS_BY_CODE
 from handlers.errors import refusal
 from handlers.filters import NOT_MENU
@@ -39,7 +39,7 @@ from services.workflow import StaleStatus, WorkflowError
 
 
 async def check_withdrawal(
-    session: AsyncSession, person: Person, callback_data: MyCb, settings: Settings
+    session: AsyncSession, person: Person, callback_data: MyCb, settings: HandlerSettings
 ) -> Application:
     """What `change_status` will check, asked at each press so that a refusal comes at once."""
     app = await own_application(session, person, callback_data.n, settings)
@@ -59,7 +59,7 @@ async def press_withdraw(
     session: AsyncSession,
     person: Person,
     state: FSMContext,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     """«Отозвать заявку» opens the prompt for the optional reason, which is the confirmation.
 
@@ -89,7 +89,7 @@ async def reason_given(
     session: AsyncSession,
     person: Person,
     state: FSMContext,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     reason = await comment_text(message)
     if reason is None:
@@ -109,7 +109,7 @@ async def without_reason(
     session: AsyncSession,
     person: Person,
     state: FSMContext,
-    settings: Settings,
+    settings: HandlerSettings,
 ) -> None:
     if (await state.get_data()).get("n") != callback_data.n:
         await query.answer(texts.BUTTON_OUTDATED, show_alert=True)
@@ -125,7 +125,7 @@ async def withdraw(
     session: AsyncSession,
     person: Person,
     state: FSMContext,
-    settings: Settings,
+    settings: HandlerSettings,
     reason: str | None,
 ) -> tuple[str, bool]:
     """Apply the withdrawal the prompt was for and redraw its card; (the words, done?)."""

@@ -44,7 +44,7 @@ async def claim_due(
     chosen rows are locked FOR UPDATE SKIP LOCKED (a few spare candidates are chosen for rows
     another replica holds): concurrent claims never wait on or share a row. On SQLite the
     clause is not rendered; there every transaction holds the write lock from BEGIN (see
-    bot.db), which serialises claims just as well.
+    models.engine), which serialises claims just as well.
     """
     now = now or utcnow()
     due = [

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import migrate
-from bot.db import create_engine, create_sessionmaker
+from models.engine import create_engine, create_sessionmaker
 from tests.fakeapi import FakeTelegram
 
 DPO_BOT = str(Path(sys.executable).with_name("dpo-bot"))

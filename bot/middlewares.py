@@ -13,8 +13,8 @@ from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import read_only
 from bot.fsm_storage import current_session
+from models.engine import read_only
 from services.consent import has_consented
 from services.people import person_by_telegram
 

@@ -13,7 +13,7 @@ SQLite is the embedded default, so it is set up the way a concurrent writer need
   begins ``DEFERRED``: it takes no write lock at all, and in WAL mode nothing blocks it.
 
 The write lock is one per database, so a transaction that holds it must be short: no
-transaction is ever open across a network call (see `handlers.middlewares.UnitOfWorkMiddleware`
+transaction is ever open across a network call (see `bot.middlewares.UnitOfWorkMiddleware`
 and `bot.telegram.CommitBeforeCall`).
 """
 
@@ -96,5 +96,9 @@ async def read_only(session: AsyncSession) -> None:
         await session.connection(execution_options=READ_ONLY)
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def create_sessionmaker(
+    engine: AsyncEngine, *, info: dict[str, Any] | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions of one process; `info` is what every session knows of it (`Session.info`),
+    such as whether status webhooks are on (`services.notifications.STATUS_WEBHOOKS`)."""
+    return async_sessionmaker(engine, expire_on_commit=False, info=dict(info or {}))
