@@ -14,6 +14,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand
@@ -38,10 +39,11 @@ from bot.sender import OutboxSender
 from bot.settings import Settings
 from bot.webhooks_out import WebhookSender
 from handlers import texts
-from handlers.errors import on_error
+from handlers.errors import on_error, on_refusal
 from handlers.render.outbox import OutboxRenderer
 from models.engine import create_engine, create_sessionmaker
 from services.calendar import WorkCalendar
+from services.workflow import WorkflowError
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +108,7 @@ def build_dispatcher(
         if observer.event_name not in {"update", "error"}:
             observer.middleware(read_only_handlers)
     dispatcher.include_routers(*handlers.routers())
+    dispatcher.errors.register(on_refusal, ExceptionTypeFilter(WorkflowError))
     dispatcher.errors.register(on_error)
     dispatcher["settings"] = settings
     # Read once here; /overview counts working days with it (see `handlers.config`).

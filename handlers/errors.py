@@ -20,6 +20,7 @@ from services.workflow import (
     ApplicationNotFound,
     CommentTooLong,
     CoursePreconditionFailed,
+    GroupNotAllowed,
     StaleStatus,
     TransitionNotAllowed,
     WorkflowError,
@@ -28,8 +29,13 @@ from services.workflow import (
 log = logging.getLogger(__name__)
 
 
-def refusal(error: WorkflowError, number: int) -> str:
-    """The user's words for a refused change."""
+def refusal(error: WorkflowError, number: int | None = None) -> str:
+    """The user's words for a refused change of application `number` (by default the one the
+    refusal names)."""
+    if number is None:
+        number = error.number
+    if isinstance(error, GroupNotAllowed):
+        return texts.GROUP_REFUSED
     if isinstance(error, StaleStatus):
         return texts.STALE.format(n=number, status=STATUS_LABELS[error.current])
     if isinstance(error, CoursePreconditionFailed):
@@ -45,6 +51,24 @@ def refusal(error: WorkflowError, number: int) -> str:
     if isinstance(error, CommentTooLong):
         return texts.COMMENT_TOO_LONG.format(length=error.length)
     return texts.NOT_ALLOWED.format(n=number)
+
+
+async def on_refusal(event: ErrorEvent) -> bool:
+    """A refused change (a `WorkflowError` out of a handler): the user is told why, in words.
+
+    Registered before `on_error` with aiogram's `ExceptionTypeFilter`, so screens raise refusals
+    instead of catching them; only a screen that redraws a card on a refusal catches its own.
+    Nothing was changed: the update's transaction was rolled back before this runs.
+    """
+    assert isinstance(event.exception, WorkflowError)
+    text = refusal(event.exception)
+    update = event.update
+    with suppress(TelegramAPIError):
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.message is not None:
+            await update.message.answer(text)
+    return True
 
 
 async def on_error(event: ErrorEvent) -> bool:

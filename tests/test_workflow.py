@@ -300,3 +300,31 @@ async def test_group_change_rules(sessionmaker: async_sessionmaker[AsyncSession]
         await workflow.change_group(
             session, world.app, change.old_group.id, world.actors["staff"], now=NOW
         )
+
+
+async def test_a_refusal_names_the_application_whether_given_by_number_or_as_a_row(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessionmaker.begin() as session:
+        world = await build_world(session, Status.APPROVED)
+        for application in (world.app, world.app.number):
+            with pytest.raises(StaleStatus) as stale:
+                await workflow.change_status(
+                    session,
+                    application,
+                    Status.CANCELLED,
+                    world.actors["director"],
+                    seen=Status.NEW,
+                    now=NOW,
+                )
+            assert stale.value.number == world.app.number
+        with pytest.raises(NotAllowed) as refused:
+            await workflow.check_status_change(
+                session,
+                world.app.number,
+                Status.CANCELLED,
+                world.actors["other_director"],
+                seen=Status.APPROVED,
+                now=NOW,
+            )
+        assert refused.value.number == world.app.number

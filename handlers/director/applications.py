@@ -27,7 +27,6 @@ from handlers.config import HandlerSettings
 from handlers.director.callbacks import FILTERS, BulkAction, BulkCb, CardAction, CardCb, ListCb
 from handlers.director.filters import Decider
 from handlers.edits import edit_text
-from handlers.errors import refusal
 from handlers.filters import NOT_MENU
 from handlers.paging import PAGE_SIZE, prefix_length, window
 from handlers.render.cards import card_keyboard, card_text
@@ -186,19 +185,15 @@ async def open_card(
     person: Person,
     settings: HandlerSettings,
 ) -> None:
-    try:
-        app = await workflow.get_application(session, callback_data.number)
-        authority = await workflow.authority_of(
-            session,
-            workflow.Actor(person.id, Channel.BOT),
-            app,
-            workflow.local_today(utcnow(), settings.tz),
-        )
-        if not authority.capacities:
-            raise workflow.NotAllowed(app.status)
-    except workflow.WorkflowError as error:
-        await query.answer(refusal(error, callback_data.number), show_alert=True)
-        return
+    app = await workflow.get_application(session, callback_data.number)
+    authority = await workflow.authority_of(
+        session,
+        workflow.Actor(person.id, Channel.BOT),
+        app,
+        workflow.local_today(utcnow(), settings.tz),
+    )
+    if not authority.capacities:
+        raise workflow.NotAllowed(app.status)
     data = await cards.load_card(session, app.id)
     assert data is not None
     decider = bool(authority.capacities & {workflow.Capacity.DIRECTOR, workflow.Capacity.DEPUTY})

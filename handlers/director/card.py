@@ -14,7 +14,6 @@ from handlers import texts
 from handlers.config import HandlerSettings
 from handlers.director.callbacks import CardAction, CardCb, GroupCb
 from handlers.edits import edit_text
-from handlers.errors import refusal
 from handlers.render.cards import card_keyboard, card_text, tab_text
 from models import Channel, Person, utcnow
 from services import cards, workflow
@@ -22,9 +21,7 @@ from services.notifications import DECIDER_CARD
 from services.workflow import (
     Actor,
     Capacity,
-    GroupNotAllowed,
     NotAllowed,
-    WorkflowError,
 )
 
 DECIDERS = frozenset({Capacity.DIRECTOR, Capacity.DEPUTY})
@@ -44,7 +41,7 @@ async def show_card(
         session, Actor(person.id, Channel.BOT), app, workflow.local_today(utcnow(), settings.tz)
     )
     if not authority.capacities:
-        raise NotAllowed(app.status)
+        raise NotAllowed(app.status).about(app.number)
     data = await cards.load_card(session, app.id, with_tabs=tab is not None)
     assert data is not None
     decider = bool(authority.capacities & DECIDERS)
@@ -66,11 +63,7 @@ async def open_tab(
         await query.answer()
         return
     tab = callback_data.tab if callback_data.tab in {"i", "c", "h", "g"} else "i"
-    try:
-        await show_card(session, query.message, person, callback_data.number, settings, tab=tab)
-    except WorkflowError as error:
-        await query.answer(refusal(error, callback_data.number), show_alert=True)
-        return
+    await show_card(session, query.message, person, callback_data.number, settings, tab=tab)
     await query.answer()
 
 
@@ -82,16 +75,9 @@ async def choose_group(
     settings: HandlerSettings,
 ) -> None:
     number = callback_data.number
-    try:
-        await workflow.change_group(
-            session, number, callback_data.group, Actor(person.id, Channel.BOT), tz=settings.tz
-        )
-    except GroupNotAllowed:
-        await query.answer(texts.GROUP_REFUSED, show_alert=True)
-        return
-    except WorkflowError as error:
-        await query.answer(refusal(error, number), show_alert=True)
-        return
+    await workflow.change_group(
+        session, number, callback_data.group, Actor(person.id, Channel.BOT), tz=settings.tz
+    )
     await query.answer(texts.GROUP_CHANGED)
     if isinstance(query.message, Message):
         await show_card(session, query.message, person, number, settings, tab="i")

@@ -14,23 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import texts
 from handlers.config import HandlerSettings
 from handlers.edits import edit_text
-from handlers.errors import refusal
 from handlers.staff.callbacks import StaffCb
 from handlers.staff.inclusion import staff_card
 from models import Channel, Person
 from services import cards, workflow
-from services.workflow import Actor, WorkflowError
+from services.workflow import Actor
 
 
 async def group_ask(
     query: CallbackQuery, callback_data: StaffCb, session: AsyncSession, settings: HandlerSettings
 ) -> None:
     number = callback_data.n
-    try:
-        app = await workflow.get_application(session, number)
-    except WorkflowError as error:
-        await query.answer(refusal(error, number), show_alert=True)
-        return
+    app = await workflow.get_application(session, number)
     data = await cards.load_card(session, app.id, with_tabs=True)
     assert data is not None
     if app.status not in workflow.GROUP_CHANGE[workflow.Capacity.STAFF]:
@@ -71,16 +66,9 @@ async def group_chosen(
     settings: HandlerSettings,
 ) -> None:
     number = callback_data.n
-    try:
-        await workflow.change_group(
-            session, number, callback_data.g, Actor(person.id, Channel.BOT), tz=settings.tz
-        )
-    except workflow.GroupNotAllowed:
-        await query.answer(texts.GROUP_REFUSED, show_alert=True)
-        return
-    except WorkflowError as error:
-        await query.answer(refusal(error, number), show_alert=True)
-        return
+    await workflow.change_group(
+        session, number, callback_data.g, Actor(person.id, Channel.BOT), tz=settings.tz
+    )
     _, text, markup = await staff_card(session, number, settings)
     if isinstance(query.message, Message):
         await edit_text(query.message, text, markup)

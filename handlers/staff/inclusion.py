@@ -27,7 +27,7 @@ from handlers.render.cards import MAX_TEXT, card_text
 from handlers.staff.callbacks import AllCb, StaffCb, _filter
 from models import Application, Channel, Person, Status
 from services import bulk, cards, overview, workflow
-from services.workflow import Actor, WorkflowError
+from services.workflow import Actor
 
 
 def staff_keyboard(app: Application) -> InlineKeyboardMarkup | None:
@@ -78,11 +78,7 @@ async def open_card(
     session: AsyncSession,
     settings: HandlerSettings,
 ) -> None:
-    try:
-        _, text, markup = await staff_card(session, callback_data.n, settings)
-    except WorkflowError as error:
-        await query.answer(refusal(error, callback_data.n), show_alert=True)
-        return
+    _, text, markup = await staff_card(session, callback_data.n, settings)
     if callback_data.act == "card" and isinstance(query.message, Message):
         await edit_text(query.message, text, markup)
     else:
@@ -94,13 +90,9 @@ async def include_ask(
     query: CallbackQuery, callback_data: StaffCb, session: AsyncSession, person: Person
 ) -> None:
     number = callback_data.n
-    try:
-        app, _, _ = await workflow.check_status_change(
-            session, number, Status.INCLUDED, Actor(person.id, Channel.BOT), seen=Status.APPROVED
-        )
-    except WorkflowError as error:
-        await query.answer(refusal(error, number), show_alert=True)
-        return
+    app, _, _ = await workflow.check_status_change(
+        session, number, Status.INCLUDED, Actor(person.id, Channel.BOT), seen=Status.APPROVED
+    )
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
             [
@@ -128,18 +120,14 @@ async def include_one(
     settings: HandlerSettings,
 ) -> None:
     number = callback_data.n
-    try:
-        await workflow.change_status(
-            session,
-            number,
-            Status.INCLUDED,
-            Actor(person.id, Channel.BOT),
-            seen=Status.APPROVED,
-            tz=settings.tz,
-        )
-    except WorkflowError as error:
-        await query.answer(refusal(error, number), show_alert=True)
-        return
+    await workflow.change_status(
+        session,
+        number,
+        Status.INCLUDED,
+        Actor(person.id, Channel.BOT),
+        seen=Status.APPROVED,
+        tz=settings.tz,
+    )
     if isinstance(query.message, Message):
         await edit_text(query.message, texts.STAFF_INCLUDED.format(n=number), None)
     await query.answer()
@@ -156,15 +144,11 @@ async def cancel_ask(
 ) -> None:
     """A reason is asked for; the comment prompt of handlers.decision applies it."""
     number = callback_data.n
-    try:
-        app = await workflow.get_application(session, number)
-        seen = app.status
-        await workflow.check_status_change(
-            session, app, Status.CANCELLED, Actor(person.id, Channel.BOT), seen=seen
-        )
-    except WorkflowError as error:
-        await query.answer(refusal(error, number), show_alert=True)
-        return
+    app = await workflow.get_application(session, number)
+    seen = app.status
+    await workflow.check_status_change(
+        session, app, Status.CANCELLED, Actor(person.id, Channel.BOT), seen=seen
+    )
     await open_prompt(
         bot, query.from_user.id, state, number, Status.CANCELLED, seen.value, reason_required=True
     )

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import texts
 from handlers.config import HandlerSettings
 from handlers.edits import edit_or_send
-from handlers.errors import refusal
 from handlers.paging import PAGE_SIZE
 from handlers.render.cards import tab_text
 from handlers.teacher.keyboards import (
@@ -29,7 +28,7 @@ from handlers.teacher.states import Withdraw
 from models import Application, Channel, Person, utcnow
 from services import cards, my_applications, workflow
 from services.notifications import TEACHER_CARD
-from services.workflow import Actor, Capacity, NotAllowed, WorkflowError
+from services.workflow import Actor, Capacity, NotAllowed
 
 # Linked people only; `linking` answers everyone else before this router is reached.
 
@@ -47,7 +46,7 @@ async def own_application(
     today = workflow.local_today(utcnow(), settings.tz)
     authority = await workflow.authority_of(session, actor(person), app, today)
     if Capacity.APPLICANT not in authority.capacities:
-        raise NotAllowed(app.status)
+        raise NotAllowed(app.status).about(app.number)
     return app
 
 
@@ -134,13 +133,7 @@ async def open_card(
     await leave_withdrawal(state)
     tab = callback_data.t if callback_data.t in {"i", "c", "h"} else "i"
     number = callback_data.n
-    try:
-        await draw_card(
-            bot, session, person, settings, where_of(query), number, tab, callback_data.p
-        )
-    except WorkflowError as error:
-        await query.answer(refusal(error, number), show_alert=True)
-        return
+    await draw_card(bot, session, person, settings, where_of(query), number, tab, callback_data.p)
     await query.answer()
 
 

@@ -39,14 +39,10 @@ async def press_reply(
     settings: HandlerSettings,
 ) -> None:
     number = callback_data.number
-    try:
-        app = await own_application(session, person, number, settings)
-        comment = await my_applications.comment_on(session, callback_data.comment, app.id)
-        if comment is None:
-            raise NotAllowed(app.status)
-    except WorkflowError as error:
-        await query.answer(refusal(error, number), show_alert=True)
-        return
+    app = await own_application(session, person, number, settings)
+    comment = await my_applications.comment_on(session, callback_data.comment, app.id)
+    if comment is None:
+        raise NotAllowed(app.status).about(app.number)
     author = comment.author.full_name if comment.author else "—"
     text = texts.REPLY_PROMPT.format(n=number, author=escape(author), text=escape(comment.text))
     prompt = await bot.send_message(

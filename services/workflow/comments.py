@@ -13,7 +13,13 @@ from models import Application, Comment, HistoryAction, HistoryEntry, utcnow
 from services import notifications
 from services.region import DEFAULT_TZ
 from services.workflow.authority import authority_of, get_application, local_today
-from services.workflow.errors import COMMENT_MAX_LENGTH, CommentTooLong, EmptyComment, NotAllowed
+from services.workflow.errors import (
+    COMMENT_MAX_LENGTH,
+    CommentTooLong,
+    EmptyComment,
+    NotAllowed,
+    names_the_application,
+)
 from services.workflow.rules import Actor, Capacity, pick_capacity
 
 
@@ -28,6 +34,7 @@ def check_comment(comment: str | None) -> str | None:
     return comment
 
 
+@names_the_application
 async def add_comment(
     session: AsyncSession,
     application: Application | int,

@@ -2,13 +2,57 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, Self, TypeVar
+
 from models import Status
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from models import Application
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 COMMENT_MAX_LENGTH = 1000
 
 
 class WorkflowError(Exception):
-    """A refused change; handlers and the API turn it into the user's words."""
+    """A refused change; handlers and the API turn it into the user's words.
+
+    `number` names the application refused, so that the words can say which: the workflow's
+    entry points set it (`names_the_application`), and code that refuses on its own says it with
+    `about()`.
+    """
+
+    number: int | None = None
+
+    def about(self, number: int) -> Self:
+        if self.number is None:
+            self.number = number
+        return self
+
+
+def names_the_application(
+    change: Callable[Concatenate[AsyncSession, Application | int, P], Awaitable[R]],
+) -> Callable[Concatenate[AsyncSession, Application | int, P], Awaitable[R]]:
+    """A refusal of `change(session, application, ...)` names that application's number."""
+
+    @functools.wraps(change)
+    async def wrapper(
+        session: AsyncSession, application: Application | int, /, *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        # Read before the call: after a refused write the row may be expired.
+        number = application if isinstance(application, int) else application.number
+        try:
+            return await change(session, application, *args, **kwargs)
+        except WorkflowError as error:
+            error.about(number)
+            raise
+
+    return wrapper
 
 
 class ApplicationNotFound(WorkflowError):

@@ -18,7 +18,7 @@ from models import Application, Group, HistoryAction, HistoryEntry, utcnow
 from services import notifications
 from services.region import DEFAULT_TZ
 from services.workflow.authority import authority_of, get_application, local_today
-from services.workflow.errors import GroupNotAllowed, NotAllowed
+from services.workflow.errors import GroupNotAllowed, NotAllowed, names_the_application
 from services.workflow.rules import GROUP_CHANGE, Actor, Capacity, pick_capacity
 
 
@@ -31,6 +31,7 @@ class GroupChange:
     history: HistoryEntry
 
 
+@names_the_application
 async def change_group(
     session: AsyncSession,
     application: Application | int,

@@ -29,6 +29,7 @@ from services.workflow.errors import (
     NotAllowed,
     StaleStatus,
     TransitionNotAllowed,
+    names_the_application,
 )
 from services.workflow.rules import TRANSITIONS, Actor, Authority, Capacity, pick_capacity
 
@@ -45,6 +46,7 @@ class StatusChange:
     notes: list[str] = field(default_factory=list)
 
 
+@names_the_application
 async def check_status_change(
     session: AsyncSession,
     application: Application | int,
@@ -83,6 +85,7 @@ async def check_status_change(
     return application, capacity, authority
 
 
+@names_the_application
 async def change_status(
     session: AsyncSession,
     application: Application | int,
