@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from html import escape
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -22,88 +21,23 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
-from handlers.director.callbacks import BulkAction, BulkCb, CardAction, CardCb
-from handlers.render.cards import MAX_TEXT
+from handlers.director.callbacks import BulkAction, BulkCb
+from handlers.render.digest_lines import (
+    APPLICANT_CHARS,
+    PLACE_CHARS,
+    PROGRAM_CHARS,
+    fmt_day,
+    join_lines,
+    line,
+    open_buttons,
+    part_label,
+)
 from handlers.render.outgoing import Outgoing
 from models import Application, OutboxMessage, Person, Status, utcnow
-from services.digest import HEAD_CHARS, LINE_CHARS, PART_LINES
-from services.i18n import Template
+from services.digest import PART_LINES
 from services.quiet import Window, is_quiet, window_of
 
 KINDS: Final = frozenset({"digest", "reminder", "escalation", "deadline"})
-# The longest a field may get in a line, before the line's own limit cuts it further.
-APPLICANT_CHARS: Final = 40
-PROGRAM_CHARS: Final = 60
-PLACE_CHARS: Final = 100
-BUTTON_CHARS: Final = 60
-
-
-def clip(value: str, limit: int) -> str:
-    """`value` escaped for HTML, at most `limit` characters, cut with «…» between entities."""
-    escaped = escape(value, quote=False)
-    if len(escaped) <= limit:
-        return escaped
-    if limit <= 0:
-        return ""
-    pieces: list[str] = []
-    size = 0
-    for char in value:
-        piece = escape(char, quote=False)
-        if size + len(piece) > limit - 1:
-            break
-        pieces.append(piece)
-        size += len(piece)
-    return "".join(pieces).rstrip() + "…"
-
-
-def line(
-    template: Template, fixed: dict[str, object], fields: Sequence[tuple[str, str, int]]
-) -> str:
-    """A line of `template` within LINE_CHARS: `fields` (name, raw value, cap) share the room.
-
-    Fixed values are safe already (numbers, dates, texts of ours); each field gets what is
-    left after the fixed text and the fields before it, at most its cap.
-    """
-    room = LINE_CHARS - len(template.format(**fixed, **{name: "" for name, _, _ in fields}))
-    values: dict[str, str] = {}
-    for name, raw, cap in fields:
-        values[name] = clip(raw, max(0, min(cap, room)))
-        room -= len(values[name])
-    return template.format(**fixed, **values)
-
-
-def fmt_day(value: date) -> str:
-    return value.strftime("%d.%m.%Y")
-
-
-def _part(payload: dict[str, Any]) -> str:
-    parts = int(payload.get("parts", 1))
-    if parts <= 1:
-        return ""
-    return texts.DIGEST_PART.format(part=int(payload["part"]), parts=parts)
-
-
-def _open_buttons(apps: Sequence[Application]) -> list[list[InlineKeyboardButton]]:
-    return [
-        [
-            InlineKeyboardButton(
-                text=f"№{app.number} · {app.applicant.full_name}"[:BUTTON_CHARS],
-                callback_data=CardCb(action=CardAction.OPEN, number=app.number).pack(),
-            )
-        ]
-        for app in apps
-    ]
-
-
-def _join(head: str, lines: Sequence[str]) -> str:
-    # Guaranteed by the layout (the head is ours: dates and counts); kept as a last guard
-    # against a future template change, dropping whole lines, never cutting inside a tag.
-    assert len(head) <= HEAD_CHARS, "a scheduled message's head outgrew its budget"
-    text = head + "\n\n" + "\n".join(lines)
-    while len(text) > MAX_TEXT and lines:
-        lines = lines[:-1]
-        text = head + "\n\n" + "\n".join([*lines, "…"])
-    return text
 
 
 def digest_message(
@@ -118,7 +52,7 @@ def digest_message(
     last = int(payload.get("part", 1)) >= int(payload.get("parts", 1))
     head = "\n".join(
         [
-            texts.DIGEST_TITLE.format(day=fmt_day(day)) + _part(payload),
+            texts.DIGEST_TITLE.format(day=fmt_day(day)) + part_label(payload),
             texts.DIGEST_SUMMARY.format(
                 count=int(payload["count"]), oldest=fmt_day(oldest), age=age
             ),
@@ -137,7 +71,7 @@ def digest_message(
         )
         for i, app in enumerate(apps)
     ]
-    rows = _open_buttons(apps)
+    rows = open_buttons(apps)
     if last:
         rows.append(
             [
@@ -146,7 +80,7 @@ def digest_message(
                 )
             ]
         )
-    return _join(head, lines), InlineKeyboardMarkup(inline_keyboard=rows)
+    return join_lines(head, lines), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def _offset(payload: dict[str, Any]) -> int:
@@ -158,7 +92,9 @@ def reminder_message(
     payload: dict[str, Any], apps: Sequence[Application], ages: dict[int, int]
 ) -> tuple[str, InlineKeyboardMarkup]:
     after = int(payload["after"])
-    head = texts.REMIND_TITLE.format(part=_part(payload), after=texts.working_days_after(after))
+    head = texts.REMIND_TITLE.format(
+        part=part_label(payload), after=texts.working_days_after(after)
+    )
     lines = [
         line(
             texts.REMIND_LINE,
@@ -174,13 +110,13 @@ def reminder_message(
         )
         for i, app in enumerate(apps)
     ]
-    return _join(head, lines), InlineKeyboardMarkup(inline_keyboard=_open_buttons(apps))
+    return join_lines(head, lines), InlineKeyboardMarkup(inline_keyboard=open_buttons(apps))
 
 
 def deadline_message(
     payload: dict[str, Any], apps: Sequence[Application]
 ) -> tuple[str, InlineKeyboardMarkup]:
-    head = texts.DEADLINE_TITLE.format(part=_part(payload))
+    head = texts.DEADLINE_TITLE.format(part=part_label(payload))
     lines = [
         line(
             texts.DEADLINE_LINE,
@@ -196,7 +132,7 @@ def deadline_message(
         )
         for i, app in enumerate(apps)
     ]
-    return _join(head, lines), InlineKeyboardMarkup(inline_keyboard=_open_buttons(apps))
+    return join_lines(head, lines), InlineKeyboardMarkup(inline_keyboard=open_buttons(apps))
 
 
 def escalation_message(
@@ -212,7 +148,7 @@ def escalation_message(
             texts.ESCALATE_TITLE.format(
                 after=texts.working_days_after(after),
                 day=fmt_day(date.fromisoformat(payload["day"])),
-                part=_part(payload),
+                part=part_label(payload),
             ),
             texts.ESCALATE_SUMMARY.format(count=int(payload["count"])),
         ]
@@ -237,7 +173,7 @@ def escalation_message(
                 [("applicant", app.applicant.full_name, APPLICANT_CHARS)],
             )
         )
-    return _join(head, lines)
+    return join_lines(head, lines)
 
 
 async def _still_new(session: AsyncSession, ids: Sequence[int]) -> list[Application]:
