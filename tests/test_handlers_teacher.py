@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from handlers import texts
 from handlers.director.callbacks import status_code
-from handlers.teacher.keyboards import MyCb, reply_keyboard
+from handlers.teacher.keyboards import MyAction, MyCb, reply_keyboard
 from models import (
     Application,
     CardMessage,
@@ -393,7 +393,7 @@ async def test_an_old_confirm_button_opens_the_reason_prompt(harness: Harness) -
     h = harness
     await setup(h)
     card = await open_card(h)
-    old = MyCb(act="wy", n=60001, s=status_code(Status.NEW)).pack()
+    old = MyCb(action=MyAction.CONFIRM, number=60001, seen=status_code(Status.NEW)).pack()
     await press_data(h, card, old, TEACHER)
     assert buttons(shown(h, card)) == ["Без комментария", "Назад"]
     assert await state_of(h) == "Withdraw:reason"

@@ -39,7 +39,9 @@ async def render_assessment(
         [
             InlineKeyboardButton(
                 text=("✅ " if r.passed else "⬜ ") + r.name[:55],
-                callback_data=AssessCb(u=person.id, s=r.section_id, v=0 if r.passed else 1).pack(),
+                callback_data=AssessCb(
+                    person=person.id, section=r.section_id, passed=0 if r.passed else 1
+                ).pack(),
             )
         ]
         for r in results
@@ -64,12 +66,14 @@ async def assess(message: Message, command: CommandObject, session: AsyncSession
 async def toggle_section(
     query: CallbackQuery, callback_data: AssessCb, session: AsyncSession
 ) -> None:
-    teacher = await session.get(Person, callback_data.u)
+    teacher = await session.get(Person, callback_data.person)
     if teacher is None:
         await query.answer(texts.BUTTON_OUTDATED, show_alert=True)
         return
     try:
-        await assessment.set_result(session, teacher.id, callback_data.s, bool(callback_data.v))
+        await assessment.set_result(
+            session, teacher.id, callback_data.section, bool(callback_data.passed)
+        )
     except assessment.SectionNotFound:
         await query.answer(texts.BUTTON_OUTDATED, show_alert=True)
         return

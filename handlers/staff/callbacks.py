@@ -3,67 +3,96 @@ assessment."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 
 from services import overview
 
 
 class QueueCb(CallbackData, prefix="sq"):
-    """The queue screen: filters (ids, 0 for all) and the page."""
+    """The queue screen: the filters (ids, 0 for all) and the page."""
 
-    m: int = 0
-    o: int = 0
-    r: int = 0  # program
-    g: int = 0
-    p: int = 0
+    municipality: int = 0
+    school: int = 0
+    program: int = 0
+    group: int = 0
+    page: int = 0
 
 
 class PickCb(CallbackData, prefix="sk"):
-    """A filter's choices: k is m, o, p or g; the current filters ride along; p is the page."""
+    """A filter's choices: the kind (m, o, p or g); the current filters ride along; the page."""
 
-    k: str
-    m: int = 0
-    o: int = 0
-    r: int = 0
-    g: int = 0
-    p: int = 0
+    kind: str
+    municipality: int = 0
+    school: int = 0
+    program: int = 0
+    group: int = 0
+    page: int = 0
+
+
+class StaffAction(StrEnum):
+    OPEN = "open"
+    CARD = "card"  # redraw the card in place
+    INCLUDE_ASK = "inc"
+    INCLUDE = "incy"
+    CANCEL = "no"
+    GROUP_ASK = "grp"
+    GROUP = "g"  # a group chosen
 
 
 class StaffCb(CallbackData, prefix="sc"):
-    """A staff card: open, card (redraw), inc (ask), incy (include), no, grp, g (group chosen)."""
+    """A button of a staff card."""
 
-    act: str
-    n: int
-    g: int = 0
+    action: StaffAction
+    number: int
+    group: int = 0
+
+
+class AllAction(StrEnum):
+    ASK = "ask"  # with the filters
+    YES = "yes"
+    NO = "no"
 
 
 class AllCb(CallbackData, prefix="sa"):
-    """«Включить всех»: ask (with the filters), yes, no."""
+    """«Включить всех» and its confirmation."""
 
-    act: str
-    m: int = 0
-    o: int = 0
-    r: int = 0
-    g: int = 0
+    action: AllAction
+    municipality: int = 0
+    school: int = 0
+    program: int = 0
+    group: int = 0
 
 
 class AssessCb(CallbackData, prefix="se"):
-    """A section toggled for a person: v is the new value (1 passed)."""
+    """A section toggled for a person: `passed` is the new value (1 passed)."""
 
-    u: int
-    s: int
-    v: int
-
-
-def _filter(cb: QueueCb | PickCb | AllCb) -> overview.QueueFilter:
-    return overview.QueueFilter(cb.m, cb.o, cb.r, cb.g)
+    person: int
+    section: int
+    passed: int
 
 
-def _queue_cb(flt: overview.QueueFilter, page: int = 0) -> str:
-    return QueueCb(m=flt.municipality_of, o=flt.school, r=flt.program, g=flt.group, p=page).pack()
+def filter_of(cb: QueueCb | PickCb | AllCb) -> overview.QueueFilter:
+    return overview.QueueFilter(cb.municipality, cb.school, cb.program, cb.group)
 
 
-def _pick_cb(flt: overview.QueueFilter, kind: str, page: int = 0) -> str:
+def queue_data(flt: overview.QueueFilter, page: int = 0) -> str:
+    return QueueCb(
+        municipality=flt.municipality_of,
+        school=flt.school,
+        program=flt.program,
+        group=flt.group,
+        page=page,
+    ).pack()
+
+
+def pick_data(flt: overview.QueueFilter, kind: str, page: int = 0) -> str:
     return PickCb(
-        k=kind, m=flt.municipality_of, o=flt.school, r=flt.program, g=flt.group, p=page
+        kind=kind,
+        municipality=flt.municipality_of,
+        school=flt.school,
+        program=flt.program,
+        group=flt.group,
+        page=page,
     ).pack()

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import texts
 from handlers.config import HandlerSettings
 from handlers.edits import edit_text
-from handlers.staff.callbacks import StaffCb
+from handlers.staff.callbacks import StaffAction, StaffCb
 from handlers.staff.inclusion import staff_card
 from models import Channel, Person
 from services import cards, workflow
@@ -24,7 +24,7 @@ from services.workflow import Actor
 async def group_ask(
     query: CallbackQuery, callback_data: StaffCb, session: AsyncSession, settings: HandlerSettings
 ) -> None:
-    number = callback_data.n
+    number = callback_data.number
     app = await workflow.get_application(session, number)
     data = await cards.load_card(session, app.id, with_tabs=True)
     assert data is not None
@@ -37,7 +37,10 @@ async def group_ask(
     rows = [
         [
             InlineKeyboardButton(
-                text=group.name[:60], callback_data=StaffCb(act="g", n=number, g=group.id).pack()
+                text=group.name[:60],
+                callback_data=StaffCb(
+                    action=StaffAction.GROUP, number=number, group=group.id
+                ).pack(),
             )
         ]
         for group in data.other_groups
@@ -45,7 +48,8 @@ async def group_ask(
     rows.append(
         [
             InlineKeyboardButton(
-                text=texts.STAFF_BTN_TO_CARD, callback_data=StaffCb(act="card", n=number).pack()
+                text=texts.STAFF_BTN_TO_CARD,
+                callback_data=StaffCb(action=StaffAction.CARD, number=number).pack(),
             )
         ]
     )
@@ -65,9 +69,9 @@ async def group_chosen(
     person: Person,
     settings: HandlerSettings,
 ) -> None:
-    number = callback_data.n
+    number = callback_data.number
     await workflow.change_group(
-        session, number, callback_data.g, Actor(person.id, Channel.BOT), tz=settings.tz
+        session, number, callback_data.group, Actor(person.id, Channel.BOT), tz=settings.tz
     )
     _, text, markup = await staff_card(session, number, settings)
     if isinstance(query.message, Message):
@@ -77,6 +81,6 @@ async def group_chosen(
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(group_ask, StaffCb.filter(F.act == "grp"))
-    router.callback_query.register(group_chosen, StaffCb.filter(F.act == "g"))
+    router.callback_query.register(group_ask, StaffCb.filter(F.action == StaffAction.GROUP_ASK))
+    router.callback_query.register(group_chosen, StaffCb.filter(F.action == StaffAction.GROUP))
     return router

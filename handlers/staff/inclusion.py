@@ -24,7 +24,7 @@ from handlers.decision import open_prompt
 from handlers.edits import edit_text
 from handlers.errors import refusal
 from handlers.render.cards import MAX_TEXT, card_text
-from handlers.staff.callbacks import AllCb, StaffCb, _filter
+from handlers.staff.callbacks import AllAction, AllCb, StaffAction, StaffCb, filter_of
 from models import Application, Channel, Person, Status
 from services import bulk, cards, overview, workflow
 from services.workflow import Actor
@@ -37,7 +37,7 @@ def staff_keyboard(app: Application) -> InlineKeyboardMarkup | None:
             [
                 InlineKeyboardButton(
                     text=texts.STAFF_BTN_INCLUDE,
-                    callback_data=StaffCb(act="inc", n=app.number).pack(),
+                    callback_data=StaffCb(action=StaffAction.INCLUDE_ASK, number=app.number).pack(),
                 )
             ]
         )
@@ -46,7 +46,7 @@ def staff_keyboard(app: Application) -> InlineKeyboardMarkup | None:
             [
                 InlineKeyboardButton(
                     text=texts.STAFF_BTN_GROUP,
-                    callback_data=StaffCb(act="grp", n=app.number).pack(),
+                    callback_data=StaffCb(action=StaffAction.GROUP_ASK, number=app.number).pack(),
                 )
             ]
         )
@@ -55,7 +55,7 @@ def staff_keyboard(app: Application) -> InlineKeyboardMarkup | None:
             [
                 InlineKeyboardButton(
                     text=texts.STAFF_BTN_CANCEL,
-                    callback_data=StaffCb(act="no", n=app.number).pack(),
+                    callback_data=StaffCb(action=StaffAction.CANCEL, number=app.number).pack(),
                 )
             ]
         )
@@ -78,8 +78,8 @@ async def open_card(
     session: AsyncSession,
     settings: HandlerSettings,
 ) -> None:
-    _, text, markup = await staff_card(session, callback_data.n, settings)
-    if callback_data.act == "card" and isinstance(query.message, Message):
+    _, text, markup = await staff_card(session, callback_data.number, settings)
+    if callback_data.action is StaffAction.CARD and isinstance(query.message, Message):
         await edit_text(query.message, text, markup)
     else:
         await bot.send_message(query.from_user.id, text, reply_markup=markup)
@@ -89,7 +89,7 @@ async def open_card(
 async def include_ask(
     query: CallbackQuery, callback_data: StaffCb, session: AsyncSession, person: Person
 ) -> None:
-    number = callback_data.n
+    number = callback_data.number
     app, _, _ = await workflow.check_status_change(
         session, number, Status.INCLUDED, Actor(person.id, Channel.BOT), seen=Status.APPROVED
     )
@@ -97,11 +97,12 @@ async def include_ask(
         inline_keyboard=[
             [
                 InlineKeyboardButton(
-                    text=texts.BTN_CONFIRM, callback_data=StaffCb(act="incy", n=number).pack()
+                    text=texts.BTN_CONFIRM,
+                    callback_data=StaffCb(action=StaffAction.INCLUDE, number=number).pack(),
                 ),
                 InlineKeyboardButton(
                     text=texts.STAFF_BTN_TO_CARD,
-                    callback_data=StaffCb(act="card", n=number).pack(),
+                    callback_data=StaffCb(action=StaffAction.CARD, number=number).pack(),
                 ),
             ]
         ]
@@ -119,7 +120,7 @@ async def include_one(
     person: Person,
     settings: HandlerSettings,
 ) -> None:
-    number = callback_data.n
+    number = callback_data.number
     await workflow.change_status(
         session,
         number,
@@ -143,7 +144,7 @@ async def cancel_ask(
     settings: HandlerSettings,
 ) -> None:
     """A reason is asked for; the comment prompt of handlers.decision applies it."""
-    number = callback_data.n
+    number = callback_data.number
     app = await workflow.get_application(session, number)
     seen = app.status
     await workflow.check_status_change(
@@ -162,7 +163,7 @@ async def staff_outdated(query: CallbackQuery) -> None:
 async def include_all_ask(
     query: CallbackQuery, callback_data: AllCb, session: AsyncSession, state: FSMContext
 ) -> None:
-    found = await overview.queue_ids(session, _filter(callback_data))
+    found = await overview.queue_ids(session, filter_of(callback_data))
     if not found:
         await query.answer(texts.STAFF_INCLUDE_ALL_NOTHING, show_alert=True)
         return
@@ -171,8 +172,12 @@ async def include_all_ask(
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
             [
-                InlineKeyboardButton(text=texts.BTN_CONFIRM, callback_data=AllCb(act="yes").pack()),
-                InlineKeyboardButton(text=texts.BTN_BACK, callback_data=AllCb(act="no").pack()),
+                InlineKeyboardButton(
+                    text=texts.BTN_CONFIRM, callback_data=AllCb(action=AllAction.YES).pack()
+                ),
+                InlineKeyboardButton(
+                    text=texts.BTN_BACK, callback_data=AllCb(action=AllAction.NO).pack()
+                ),
             ]
         ]
     )
@@ -219,12 +224,14 @@ async def include_all_no(query: CallbackQuery, state: FSMContext) -> None:
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(open_card, StaffCb.filter(F.act.in_({"open", "card"})))
-    router.callback_query.register(include_ask, StaffCb.filter(F.act == "inc"))
-    router.callback_query.register(include_one, StaffCb.filter(F.act == "incy"))
-    router.callback_query.register(cancel_ask, StaffCb.filter(F.act == "no"))
+    router.callback_query.register(
+        open_card, StaffCb.filter(F.action.in_({StaffAction.OPEN, StaffAction.CARD}))
+    )
+    router.callback_query.register(include_ask, StaffCb.filter(F.action == StaffAction.INCLUDE_ASK))
+    router.callback_query.register(include_one, StaffCb.filter(F.action == StaffAction.INCLUDE))
+    router.callback_query.register(cancel_ask, StaffCb.filter(F.action == StaffAction.CANCEL))
     router.callback_query.register(staff_outdated, StaffCb.filter())
-    router.callback_query.register(include_all_ask, AllCb.filter(F.act == "ask"))
-    router.callback_query.register(include_all_yes, AllCb.filter(F.act == "yes"))
+    router.callback_query.register(include_all_ask, AllCb.filter(F.action == AllAction.ASK))
+    router.callback_query.register(include_all_yes, AllCb.filter(F.action == AllAction.YES))
     router.callback_query.register(include_all_no, AllCb.filter())
     return router

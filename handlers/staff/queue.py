@@ -19,7 +19,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import texts
 from handlers.edits import edit_text
 from handlers.paging import PAGE_SIZE, prefix_length, window
-from handlers.staff.callbacks import AllCb, PickCb, QueueCb, StaffCb, _filter, _pick_cb, _queue_cb
+from handlers.staff.callbacks import (
+    AllCb,
+    PickCb,
+    QueueCb,
+    StaffAction,
+    StaffCb,
+    filter_of,
+    pick_data,
+    queue_data,
+)
 from services import overview
 
 CHOICES_PER_PAGE = 8
@@ -71,7 +80,7 @@ async def render_queue(
     def pick(kind: str) -> InlineKeyboardButton:
         mark = "• " if chosen[kind] else ""
         return InlineKeyboardButton(
-            text=mark + FILTER_LABELS[kind], callback_data=_pick_cb(flt, kind)
+            text=mark + FILTER_LABELS[kind], callback_data=pick_data(flt, kind)
         )
 
     rows = [[pick("m"), pick("o")], [pick("p"), pick("g")]]
@@ -85,18 +94,18 @@ async def render_queue(
             [
                 InlineKeyboardButton(
                     text=f"№{entry.number} · {entry.applicant}"[:60],
-                    callback_data=StaffCb(act="open", n=entry.number).pack(),
+                    callback_data=StaffCb(action=StaffAction.OPEN, number=entry.number).pack(),
                 )
             ]
         )
     nav = []
     if page > 0:
         nav.append(
-            InlineKeyboardButton(text=texts.BTN_PREV, callback_data=_queue_cb(flt, page - 1))
+            InlineKeyboardButton(text=texts.BTN_PREV, callback_data=queue_data(flt, page - 1))
         )
     if shown.more:
         nav.append(
-            InlineKeyboardButton(text=texts.BTN_NEXT, callback_data=_queue_cb(flt, page + 1))
+            InlineKeyboardButton(text=texts.BTN_NEXT, callback_data=queue_data(flt, page + 1))
         )
     if nav:
         rows.append(nav)
@@ -106,7 +115,11 @@ async def render_queue(
                 InlineKeyboardButton(
                     text=texts.STAFF_BTN_INCLUDE_ALL.format(count=total),
                     callback_data=AllCb(
-                        act="ask", m=flt.municipality_of, o=flt.school, r=flt.program, g=flt.group
+                        action="ask",
+                        municipality=flt.municipality_of,
+                        school=flt.school,
+                        program=flt.program,
+                        group=flt.group,
                     ).pack(),
                 )
             ]
@@ -121,18 +134,18 @@ async def show_queue(message: Message, session: AsyncSession, state: FSMContext)
 
 
 async def turn_queue(query: CallbackQuery, callback_data: QueueCb, session: AsyncSession) -> None:
-    text, markup = await render_queue(session, _filter(callback_data), callback_data.p)
+    text, markup = await render_queue(session, filter_of(callback_data), callback_data.page)
     if isinstance(query.message, Message):
         await edit_text(query.message, text, markup)
     await query.answer()
 
 
 async def pick_filter(query: CallbackQuery, callback_data: PickCb, session: AsyncSession) -> None:
-    kind = callback_data.k
+    kind = callback_data.kind
     if kind not in FILTER_LABELS:
         await query.answer(texts.BUTTON_OUTDATED, show_alert=True)
         return
-    picked = await render_pick(session, _filter(callback_data), kind, callback_data.p)
+    picked = await render_pick(session, filter_of(callback_data), kind, callback_data.page)
     if picked is None:
         await query.answer(texts.STAFF_FILTER_NONE, show_alert=True)
         return
@@ -168,7 +181,7 @@ async def render_pick(
             InlineKeyboardButton(
                 text=f"{choice.label or texts.STAFF_OVERVIEW_NO_MUNICIPALITY}"[:50]
                 + f" ({choice.count})",
-                callback_data=_queue_cb(chosen(choice.id)),
+                callback_data=queue_data(chosen(choice.id)),
             )
         ]
         for choice in shown
@@ -176,16 +189,16 @@ async def render_pick(
     nav = []
     if page > 0:
         nav.append(
-            InlineKeyboardButton(text=texts.BTN_PREV, callback_data=_pick_cb(flt, kind, page - 1))
+            InlineKeyboardButton(text=texts.BTN_PREV, callback_data=pick_data(flt, kind, page - 1))
         )
     if page < pages - 1:
         nav.append(
-            InlineKeyboardButton(text=texts.BTN_NEXT, callback_data=_pick_cb(flt, kind, page + 1))
+            InlineKeyboardButton(text=texts.BTN_NEXT, callback_data=pick_data(flt, kind, page + 1))
         )
     if nav:
         rows.append(nav)
     rows.append(
-        [InlineKeyboardButton(text=texts.STAFF_BTN_ANY, callback_data=_queue_cb(chosen(0)))]
+        [InlineKeyboardButton(text=texts.STAFF_BTN_ANY, callback_data=queue_data(chosen(0)))]
     )
     text = texts.STAFF_FILTER_CHOOSE.format(label=FILTER_LABELS[kind])
     if pages > 1:

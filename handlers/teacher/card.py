@@ -19,6 +19,7 @@ from handlers.edits import edit_or_send
 from handlers.paging import PAGE_SIZE
 from handlers.render.cards import tab_text
 from handlers.teacher.keyboards import (
+    MyAction,
     MyCb,
     card_keyboard,
     list_keyboard,
@@ -110,7 +111,7 @@ async def turn_page(
     state: FSMContext,
 ) -> None:
     await leave_withdrawal(state)
-    page = await my_applications.my_page(session, person.id, callback_data.p, PAGE_SIZE)
+    page = await my_applications.my_page(session, person.id, callback_data.page, PAGE_SIZE)
     chat_id, message_id = where_of(query)
     if message_id is not None:
         await cards.forget_card(session, chat_id, message_id)
@@ -131,9 +132,11 @@ async def open_card(
     settings: HandlerSettings,
 ) -> None:
     await leave_withdrawal(state)
-    tab = callback_data.t if callback_data.t in {"i", "c", "h"} else "i"
-    number = callback_data.n
-    await draw_card(bot, session, person, settings, where_of(query), number, tab, callback_data.p)
+    tab = callback_data.tab if callback_data.tab in {"i", "c", "h"} else "i"
+    number = callback_data.number
+    await draw_card(
+        bot, session, person, settings, where_of(query), number, tab, callback_data.page
+    )
     await query.answer()
 
 
@@ -146,8 +149,10 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(my_list, F.text == texts.BTN_MENU_MY)
     router.message.register(my_list, Command("my"))
-    router.callback_query.register(turn_page, MyCb.filter(F.act == "l"))
-    router.callback_query.register(open_card, MyCb.filter(F.act.in_({"o", "t"})))
+    router.callback_query.register(turn_page, MyCb.filter(F.action == MyAction.LIST))
+    router.callback_query.register(
+        open_card, MyCb.filter(F.action.in_({MyAction.OPEN, MyAction.TAB}))
+    )
     return router
 
 

@@ -6,6 +6,7 @@ none of it is mistaken for a director's card button (`CardCb`).
 
 from __future__ import annotations
 
+from enum import StrEnum
 from html import escape
 
 from aiogram.filters.callback_data import CallbackData
@@ -27,16 +28,25 @@ TITLE_IN_LIST = 150
 TITLE_ON_BUTTON = 40
 
 
-class MyCb(CallbackData, prefix="my"):
-    """l: a list page; o: open a card; t: a tab; w: «Отозвать заявку» (opens the reason prompt);
-    wy: «Подтвердить» of the former confirmation step, under messages sent before it was dropped;
-    ws: «Без комментария» under the reason prompt; rb: «Назад» under the reply prompt."""
+class MyAction(StrEnum):
+    LIST = "l"  # a list page
+    OPEN = "o"  # open a card
+    TAB = "t"
+    WITHDRAW = "w"  # «Отозвать заявку»: opens the reason prompt
+    # «Подтвердить» of the former confirmation step, under messages sent before it was dropped.
+    CONFIRM = "wy"
+    WITHOUT_REASON = "ws"  # «Без комментария» under the reason prompt
+    REPLY_BACK = "rb"  # «Назад» under the reply prompt
 
-    act: str
-    n: int = 0  # the application number
-    p: int = 0  # the list page to go back to
-    s: str = ""  # the status the card showed, for compare-and-set
-    t: str = ""  # the tab: i, c or h
+
+class MyCb(CallbackData, prefix="my"):
+    """A button of the teacher's screens."""
+
+    action: MyAction
+    number: int = 0  # the application number
+    page: int = 0  # the list page to go back to
+    seen: str = ""  # the status the card showed, for compare-and-set
+    tab: str = ""  # i, c or h
 
 
 def _cut(text: str, limit: int) -> str:
@@ -70,7 +80,9 @@ def list_keyboard(page: MyPage) -> InlineKeyboardMarkup | None:
                     f"{STATUS_ICON[entry.status]} №{entry.number} · "
                     f"{_cut(entry.program, TITLE_ON_BUTTON)}"
                 ),
-                callback_data=MyCb(act="o", n=entry.number, p=page.page).pack(),
+                callback_data=MyCb(
+                    action=MyAction.OPEN, number=entry.number, page=page.page
+                ).pack(),
             )
         ]
         for entry in page.entries
@@ -79,13 +91,15 @@ def list_keyboard(page: MyPage) -> InlineKeyboardMarkup | None:
     if page.page > 0:
         nav.append(
             InlineKeyboardButton(
-                text=texts.MY_BTN_PREV, callback_data=MyCb(act="l", p=page.page - 1).pack()
+                text=texts.MY_BTN_PREV,
+                callback_data=MyCb(action=MyAction.LIST, page=page.page - 1).pack(),
             )
         )
     if page.page < page.pages - 1:
         nav.append(
             InlineKeyboardButton(
-                text=texts.MY_BTN_NEXT, callback_data=MyCb(act="l", p=page.page + 1).pack()
+                text=texts.MY_BTN_NEXT,
+                callback_data=MyCb(action=MyAction.LIST, page=page.page + 1).pack(),
             )
         )
     if nav:
@@ -99,7 +113,9 @@ def card_keyboard(app: Application, tab: str, page: int) -> InlineKeyboardMarkup
         [
             InlineKeyboardButton(
                 text=("• " + label) if key == tab else label,
-                callback_data=MyCb(act="t", n=app.number, p=page, t=key).pack(),
+                callback_data=MyCb(
+                    action=MyAction.TAB, number=app.number, page=page, tab=key
+                ).pack(),
             )
             for key, label in TABS.items()
         ]
@@ -110,13 +126,17 @@ def card_keyboard(app: Application, tab: str, page: int) -> InlineKeyboardMarkup
                 InlineKeyboardButton(
                     text=texts.WITHDRAW_BTN,
                     callback_data=MyCb(
-                        act="w", n=app.number, p=page, s=status_code(app.status)
+                        action="w", number=app.number, page=page, seen=status_code(app.status)
                     ).pack(),
                 )
             ]
         )
     rows.append(
-        [InlineKeyboardButton(text=texts.BTN_BACK, callback_data=MyCb(act="l", p=page).pack())]
+        [
+            InlineKeyboardButton(
+                text=texts.BTN_BACK, callback_data=MyCb(action=MyAction.LIST, page=page).pack()
+            )
+        ]
     )
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
@@ -139,10 +159,13 @@ def reason_keyboard(app: Application, page: int) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     text=texts.BTN_NO_COMMENT,
-                    callback_data=MyCb(act="ws", n=app.number, p=page).pack(),
+                    callback_data=MyCb(
+                        action=MyAction.WITHOUT_REASON, number=app.number, page=page
+                    ).pack(),
                 ),
                 InlineKeyboardButton(
-                    text=texts.BTN_BACK, callback_data=MyCb(act="o", n=app.number, p=page).pack()
+                    text=texts.BTN_BACK,
+                    callback_data=MyCb(action=MyAction.OPEN, number=app.number, page=page).pack(),
                 ),
             ]
         ]
@@ -154,7 +177,8 @@ def reply_prompt_keyboard(number: int) -> InlineKeyboardMarkup:
         inline_keyboard=[
             [
                 InlineKeyboardButton(
-                    text=texts.BTN_BACK, callback_data=MyCb(act="rb", n=number).pack()
+                    text=texts.BTN_BACK,
+                    callback_data=MyCb(action=MyAction.REPLY_BACK, number=number).pack(),
                 )
             ]
         ]

@@ -17,6 +17,7 @@ from handlers.prompts import comment_text
 from handlers.render.cards import fit
 from handlers.teacher.card import actor, own_application, show, where_of
 from handlers.teacher.keyboards import (
+    MyAction,
     MyCb,
     ReplyCb,
     reply_prompt_keyboard,
@@ -101,5 +102,7 @@ def build_router() -> Router:
         reply_given, ReplyComment.text, F.text, ~F.text.startswith("/"), NOT_MENU
     )
     router.message.register(reply_not_text, ReplyComment.text, NOT_MENU)
-    router.callback_query.register(reply_back, MyCb.filter(F.act == "rb"), ReplyComment.text)
+    router.callback_query.register(
+        reply_back, MyCb.filter(F.action == MyAction.REPLY_BACK), ReplyComment.text
+    )
     return router

@@ -26,6 +26,7 @@ from handlers.teacher.card import (
     where_of,
 )
 from handlers.teacher.keyboards import (
+    MyAction,
     MyCb,
     reason_keyboard,
     reason_prompt,
@@ -42,8 +43,8 @@ async def check_withdrawal(
     session: AsyncSession, person: Person, callback_data: MyCb, settings: HandlerSettings
 ) -> Application:
     """What `change_status` will check, asked at each press so that a refusal comes at once."""
-    app = await own_application(session, person, callback_data.n, settings)
-    seen = STATUS_BY_CODE.get(callback_data.s)
+    app = await own_application(session, person, callback_data.number, settings)
+    seen = STATUS_BY_CODE.get(callback_data.seen)
     if seen is None:
         raise StaleStatus(app.status, app.status)
     await workflow.check_status_change(
@@ -67,7 +68,7 @@ async def press_withdraw(
     An old «Подтвердить» (wy) does the same as «Отозвать заявку».
     """
     await leave_withdrawal(state)
-    number, page = callback_data.n, callback_data.p
+    number, page = callback_data.number, callback_data.page
     where = where_of(query)
     try:
         app = await check_withdrawal(session, person, callback_data, settings)
@@ -111,7 +112,7 @@ async def without_reason(
     state: FSMContext,
     settings: HandlerSettings,
 ) -> None:
-    if (await state.get_data()).get("n") != callback_data.n:
+    if (await state.get_data()).get("n") != callback_data.number:
         await query.answer(texts.BUTTON_OUTDATED, show_alert=True)
         return
     chat_id, _ = where_of(query)
@@ -156,10 +157,14 @@ async def withdraw(
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(press_withdraw, MyCb.filter(F.act.in_({"w", "wy"})))
+    router.callback_query.register(
+        press_withdraw, MyCb.filter(F.action.in_({MyAction.WITHDRAW, MyAction.CONFIRM}))
+    )
     router.message.register(
         reason_given, Withdraw.reason, F.text, ~F.text.startswith("/"), NOT_MENU
     )
     router.message.register(reason_not_text, Withdraw.reason, NOT_MENU)
-    router.callback_query.register(without_reason, MyCb.filter(F.act == "ws"), Withdraw.reason)
+    router.callback_query.register(
+        without_reason, MyCb.filter(F.action == MyAction.WITHOUT_REASON), Withdraw.reason
+    )
     return router
