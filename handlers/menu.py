@@ -61,9 +61,9 @@ MENU_ROWS: dict[Role, tuple[tuple[str, ...], ...]] = {
 
 
 class RoleCb(CallbackData, prefix="role"):
-    """A role button of «Сменить роль»: r is the role code."""
+    """A role button of «Сменить роль»."""
 
-    r: str
+    role: str  # the role code
 
 
 def commands_of(person: Person) -> list[str]:
@@ -101,7 +101,7 @@ def role_keyboard(person: Person) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     text=(texts.ROLE_CURRENT_MARK if role is active else "") + ROLE_LABELS[role],
-                    callback_data=RoleCb(r=role.value).pack(),
+                    callback_data=RoleCb(role=role.value).pack(),
                 )
             ]
             for role in held_roles(person)
@@ -143,7 +143,7 @@ async def switch(
     query: CallbackQuery, callback_data: RoleCb, bot: Bot, session: AsyncSession, person: Person
 ) -> None:
     try:
-        role = await switch_role(session, person, Role(callback_data.r))
+        role = await switch_role(session, person, Role(callback_data.role))
     except (ValueError, RoleNotHeld):
         await query.answer(texts.ROLE_NOT_HELD, show_alert=True)
         return

@@ -10,6 +10,9 @@ from aiogram.filters.callback_data import CallbackData
 
 from handlers.decision import DecideCb, PromptAction
 from handlers.director.callbacks import BulkAction, BulkCb, CardAction, CardCb, GroupCb, ListCb
+from handlers.director.deputy_screen import DeputyCb
+from handlers.menu import RoleCb
+from handlers.settings.screen import SettingsCb
 from handlers.staff.callbacks import (
     AllAction,
     AllCb,
@@ -38,6 +41,9 @@ PACKED: list[tuple[CallbackData, str]] = [
     (QueueCb(municipality=1, school=2, program=3, group=4, page=5), "sq:1:2:3:4:5"),
     (PickCb(kind="o", municipality=1, school=2, program=3, group=4, page=5), "sk:o:1:2:3:4:5"),
     (AssessCb(person=1, section=2, passed=1), "se:1:2:1"),
+    (SettingsCb(action="ic"), "sett:ic"),
+    (DeputyCb(action="pick", target=5), "dep:pick:5:0"),
+    (RoleCb(role="teacher"), "role:teacher"),
 ]
 
 

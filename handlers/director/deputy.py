@@ -69,7 +69,7 @@ async def colleagues(
     await query.answer()
     if not isinstance(query.message, Message):
         return
-    page = await deputies.colleagues(session, person, callback_data.p)
+    page = await deputies.colleagues(session, person, callback_data.page)
     if not page.total:
         await edit_text(
             query.message,
@@ -99,7 +99,7 @@ async def picked(
     state: FSMContext,
 ) -> None:
     try:
-        chosen = await deputies.colleague(session, person, callback_data.id)
+        chosen = await deputies.colleague(session, person, callback_data.target)
     except NotAColleague:
         await query.answer(texts.DEPUTY_NOT_COLLEAGUE, show_alert=True)
         return
@@ -196,7 +196,7 @@ async def revoke(
     settings: HandlerSettings,
 ) -> None:
     try:
-        revoked = await deputies.revoke(session, person, callback_data.id)
+        revoked = await deputies.revoke(session, person, callback_data.target)
     except DeputyshipNotFound:
         await query.answer(texts.DEPUTY_NOT_FOUND, show_alert=True)
     else:
@@ -241,17 +241,17 @@ def build_router() -> Router:
     directors.callback_query.filter(Director())
     directors.message.register(open_deputy, F.text == texts.BTN_MENU_DEPUTY)
     directors.message.register(open_deputy, Command("deputy"))
-    directors.callback_query.register(colleagues, DeputyCb.filter(F.act.in_({"new", "pg"})))
-    directors.callback_query.register(picked, DeputyCb.filter(F.act == "pick"))
+    directors.callback_query.register(colleagues, DeputyCb.filter(F.action.in_({"new", "pg"})))
+    directors.callback_query.register(picked, DeputyCb.filter(F.action == "pick"))
     directors.message.register(period_given, DeputyInput.period, *TYPED)
     directors.message.register(period_not_text, DeputyInput.period, ~F.text)
     directors.message.register(confirm_not_pressed, DeputyInput.confirm, ~F.text)
     directors.message.register(confirm_not_pressed, DeputyInput.confirm, *TYPED)
     directors.callback_query.register(
-        confirmed, DeputyCb.filter(F.act == "ok"), DeputyInput.confirm
+        confirmed, DeputyCb.filter(F.action == "ok"), DeputyInput.confirm
     )
-    directors.callback_query.register(back, DeputyCb.filter(F.act == "back"))
-    directors.callback_query.register(revoke, DeputyCb.filter(F.act == "rv"))
+    directors.callback_query.register(back, DeputyCb.filter(F.action == "back"))
+    directors.callback_query.register(revoke, DeputyCb.filter(F.action == "rv"))
     directors.callback_query.register(outdated, DeputyCb.filter())
     others.message.register(not_a_director, F.text == texts.BTN_MENU_DEPUTY)
     others.message.register(not_a_director, Command("deputy"))

@@ -33,15 +33,17 @@ NAME_LIMIT = 60
 
 
 class DeputyCb(CallbackData, prefix="dep"):
-    """new, pg (page p), pick (person id), ok, back, rv (revoke deputyship id)."""
+    """A button of /deputy."""
 
-    act: str
-    id: int = 0
-    p: int = 0
+    action: str  # new, pg (a page), pick (a colleague), ok, back, rv (revoke a deputyship)
+    target: int = 0  # the colleague picked or the deputyship revoked
+    page: int = 0
 
 
 def button(text: str, act: str, id_: int = 0, page: int = 0) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=DeputyCb(act=act, id=id_, p=page).pack())
+    return InlineKeyboardButton(
+        text=text, callback_data=DeputyCb(action=act, target=id_, page=page).pack()
+    )
 
 
 def back_row() -> list[InlineKeyboardButton]:

@@ -30,9 +30,9 @@ ECHO_LIMIT = 40
 
 
 class SettingsCb(CallbackData, prefix="sett"):
-    """dt: ask the digest time; ic: toggle instant cards; qh: ask quiet hours; back."""
+    """A button of /settings."""
 
-    act: str
+    action: str  # dt: ask the digest time; ic: toggle instant cards; qh: ask quiet hours; back
 
 
 def screen_text(person: Person, settings: HandlerSettings) -> str:
@@ -46,7 +46,7 @@ def screen_text(person: Person, settings: HandlerSettings) -> str:
 
 
 def _button(text: str, act: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=SettingsCb(act=act).pack())
+    return InlineKeyboardButton(text=text, callback_data=SettingsCb(action=act).pack())
 
 
 def screen_keyboard(person: Person) -> InlineKeyboardMarkup:
@@ -89,7 +89,7 @@ async def ask(query: CallbackQuery, callback_data: SettingsCb, state: FSMContext
     await query.answer()
     if not isinstance(query.message, Message):
         return
-    wanted, prompt = PROMPTS[callback_data.act]
+    wanted, prompt = PROMPTS[callback_data.action]
     await state.set_state(wanted)
     await state.set_data({"screen": query.message.message_id})
     await edit_text(query.message, prompt, prompt_keyboard())
@@ -172,9 +172,9 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(open_settings, F.text == texts.BTN_MENU_SETTINGS)
     router.message.register(open_settings, Command("settings"))
-    router.callback_query.register(toggle_instant, SettingsCb.filter(F.act == "ic"))
-    router.callback_query.register(ask, SettingsCb.filter(F.act.in_(PROMPTS)))
-    router.callback_query.register(back, SettingsCb.filter(F.act == "back"))
+    router.callback_query.register(toggle_instant, SettingsCb.filter(F.action == "ic"))
+    router.callback_query.register(ask, SettingsCb.filter(F.action.in_(PROMPTS)))
+    router.callback_query.register(back, SettingsCb.filter(F.action == "back"))
     router.callback_query.register(unknown_press, SettingsCb.filter())
     router.message.register(digest_given, SettingsInput.digest_time, *TYPED)
     router.message.register(quiet_given, SettingsInput.quiet_hours, *TYPED)
