@@ -258,25 +258,26 @@ def operations() -> dict[str, Operation]:
     """The operations by name; each runs in a transaction that is rolled back afterwards."""
     # Imported here: the handlers' modules build aiogram routers, which a caller of `populate`
     # alone does not need.
+    from bot.api import reading
+    from bot.api.inputs import ListQuery
     from handlers.director import applications as director_screens
     from handlers.staff import queue as staff_screens
-    from services import api, cards, exporter, overview
-    from services.api_models import ListQuery
+    from services import cards, exporter, overview
     from services.calendar import WorkCalendar
     from services.importer import import_bytes
 
     school = SCHOOLS // 2 + 1
 
     async def api_list(session: AsyncSession, size: int) -> object:
-        return await api.list_applications(session, ListQuery(limit=100))
+        return await reading.list_applications(session, ListQuery(limit=100))
 
     async def api_updated_since(session: AsyncSession, size: int) -> object:
         since = NOW - timedelta(hours=1)
-        return await api.list_applications(session, ListQuery(updated_since=since, limit=100))
+        return await reading.list_applications(session, ListQuery(updated_since=since, limit=100))
 
     async def api_status(session: AsyncSession, size: int) -> object:
         query = ListQuery(status=Status.APPROVED, limit=100)
-        return await api.list_applications(session, query)
+        return await reading.list_applications(session, query)
 
     async def card_forget(session: AsyncSession, size: int) -> object:
         chat = _director_chat(school - 1)

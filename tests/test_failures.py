@@ -60,7 +60,7 @@ def test_an_unexpected_failure_shows_its_class_not_its_message(
     def broken(settings: object) -> None:
         raise RuntimeError("Иванова Ольга +79990001122")
 
-    monkeypatch.setattr(cli, "_prepare_database", broken)
+    monkeypatch.setattr(cli.serve, "prepare_database", broken)  # what `migrate` calls
     result = CliRunner().invoke(cli.main, ["migrate"])
     assert result.exit_code == 1
     assert "unexpected failure: RuntimeError" in result.output
@@ -119,8 +119,9 @@ def test_debug_tracebacks_are_full() -> None:
 
 
 def test_every_cli_message_is_in_english() -> None:
-    source = Path(cli.__file__).read_text(encoding="utf-8")
-    echoed = [line for line in source.splitlines() if "click.echo(" in line or "Exception(" in line]
+    sources = sorted(Path(cli.__file__).parent.glob("*.py"))
+    lines = [line for path in sources for line in path.read_text(encoding="utf-8").splitlines()]
+    echoed = [line for line in lines if "click.echo(" in line or "Exception(" in line]
     assert echoed
     assert not [line for line in echoed if any("а" <= ch <= "я" for ch in line.lower())]
     assert isinstance(cli.main, click.Group)

@@ -12,9 +12,10 @@ from typing import Any
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.api import reading
+from bot.api.inputs import ListQuery
 from models import Application, CardMessage, Role, Status
-from services import api, cards, overview
-from services.api_models import ListQuery
+from services import cards, overview
 from services.calendar import WorkCalendar
 from tests import factories as f
 
@@ -99,7 +100,7 @@ async def test_api_pages_are_read_in_index_order(sqlite_sessionmaker: Maker) -> 
         ]
         for query in queries:
             with recording(session) as recorded:
-                page = await api.list_applications(session, query)
+                page = await reading.list_applications(session, query)
             assert page.items, query
             for found in await plans(session, recorded.selects):
                 assert not scans(found, "applications"), found
@@ -111,13 +112,13 @@ async def test_api_pages_are_read_in_index_order(sqlite_sessionmaker: Maker) -> 
 async def test_api_pages_keep_their_order_and_filters(sqlite_sessionmaker: Maker) -> None:
     async with sqlite_sessionmaker.begin() as session:
         apps = await school_with_history(session)
-        page = await api.list_applications(
+        page = await reading.list_applications(
             session, ListQuery(status=Status.APPROVED, limit=3, offset=1)
         )
         approved = [a.number for a in apps if a.status is Status.APPROVED]
         assert [item.number for item in page.items] == approved[1:4]
         assert page.total == len(approved)
-        since = await api.list_applications(
+        since = await reading.list_applications(
             session, ListQuery(updated_since=NOW - timedelta(minutes=5))
         )
         assert [item.number for item in since.items] == [a.number for a in apps[-5:]]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.api import inputs
 from bot.settings import Settings
-from services import api_models, workflow
+from services import workflow
 from services.region import DEFAULT_TIMEZONE, DEFAULT_TZ
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,4 +34,5 @@ def test_the_settings_default_is_the_region_zone() -> None:
 
 def test_the_api_comment_limit_is_the_workflow_one() -> None:
     # The API schema states the limit the workflow enforces: a longer comment is refused alike.
-    assert api_models.COMMENT_MAX_LENGTH == workflow.COMMENT_MAX_LENGTH
+    comment = inputs.StatusIn.model_json_schema()["properties"]["comment"]["anyOf"][0]
+    assert comment["maxLength"] == workflow.COMMENT_MAX_LENGTH

@@ -14,10 +14,10 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.api.outputs import StatusEvent
 from bot.webhooks_out import EVENT_HEADER, SIGNATURE_HEADER, WebhookSender, encode, sign
 from models import Channel, OutboxChannel, OutboxMessage, OutboxState, Role, Status
 from services import notifications
-from services.api_models import StatusEvent
 from services.workflow import Actor, change_status
 from tests import factories as f
 

@@ -1,4 +1,5 @@
-"""What the HTTP API does (PRODUCT.md §7.4), apart from HTTP: upserts, a transition, reading.
+"""What the HTTP API does (PRODUCT.md §7.4), apart from HTTP: applications
+created or updated, a transition.
 
 Every status or group change goes through the workflow (`services.workflow`) as the trusted
 regional system on the `api` channel, so it gets its history and notifications like any other.
@@ -7,17 +8,17 @@ The caller owns the transaction; these functions only flush.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.api.inputs import ApplicationIn
+from bot.api.people import find_organization
 from models import (
     Application,
     Channel,
-    Comment,
     Group,
     HistoryAction,
     HistoryEntry,
@@ -30,17 +31,6 @@ from models import (
     utcnow,
 )
 from services import notifications
-from services.api_models import (
-    ApplicationDetail,
-    ApplicationIn,
-    ApplicationOut,
-    ApplicationPage,
-    CommentOut,
-    HistoryOut,
-    ListQuery,
-    PersonIn,
-    PersonOut,
-)
 from services.labels import fold
 from services.workflow import Actor, change_group, change_status, get_application
 
@@ -60,56 +50,6 @@ class InvalidField(Exception):
 class Saved:
     application: Application
     created: bool
-
-
-async def _organization(
-    session: AsyncSession, name: str, municipality: str | None = None
-) -> Organization:
-    org = await session.scalar(select(Organization).where(Organization.name == name))
-    if org is None:
-        org = Organization(name=name, municipality=municipality or "")
-        session.add(org)
-        await session.flush()
-    elif municipality and org.municipality != municipality:
-        org.municipality = municipality
-    return org
-
-
-# --- people --------------------------------------------------------------------------------------
-
-
-async def upsert_person(
-    session: AsyncSession, code: str, data: PersonIn, *, now: datetime | None = None
-) -> PersonOut:
-    """Create or update the person with this external code; roles are replaced by `data.roles`."""
-    now = now or utcnow()
-    org = None
-    if data.organization is not None:
-        org = await _organization(session, data.organization, data.municipality)
-    person = await session.scalar(select(Person).where(Person.code == code))
-    created = person is None
-    if person is None:
-        person = Person(code=code, created_at=now, role_rows=[])
-        session.add(person)
-    person.full_name = data.full_name
-    person.name_key = fold(data.full_name)
-    person.phone = data.phone
-    person.organization_id = org.id if org is not None else None
-    person.updated_at = now
-    wanted = set(data.roles)
-    if person.roles != wanted:
-        person.role_rows = [PersonRole(role=role) for role in sorted(wanted)]
-    await session.flush()
-    return PersonOut(
-        code=person.code,
-        full_name=person.full_name,
-        organization=org.name if org is not None else None,
-        municipality=org.municipality if org is not None else None,
-        phone=person.phone,
-        roles=sorted(person.roles),
-        linked=person.telegram_id is not None,
-        created=created,
-    )
 
 
 # --- applications --------------------------------------------------------------------------------
@@ -191,7 +131,7 @@ async def upsert_application(
     if data.number is not None and data.number != number:
         raise InvalidField("number", f"the body's number differs from the path's ({number})")
     now = now or utcnow()
-    org = await _organization(session, data.organization)
+    org = await find_organization(session, data.organization)
     applicant = await _applicant(session, data, org)
     group = await _group(session, data)
     application = await session.scalar(select(Application).where(Application.number == number))
@@ -272,107 +212,3 @@ async def transition(
         now=now,
     )
     return application
-
-
-# --- reading -------------------------------------------------------------------------------------
-
-
-def application_out(application: Application) -> ApplicationOut:
-    group = application.group
-    return ApplicationOut(
-        number=application.number,
-        applicant_code=application.applicant.code,
-        applicant_name=application.applicant.full_name,
-        organization=application.organization.name,
-        municipality=application.organization.municipality,
-        kind=application.kind,
-        program=group.program.title,
-        group=group.name,
-        hours=group.program.hours,
-        study_start=group.study_start,
-        study_end=group.study_end,
-        form=group.program.form,
-        submitted_on=application.submitted_on,
-        status=application.status,
-        created_at=application.created_at,
-        updated_at=application.updated_at,
-    )
-
-
-async def list_applications(session: AsyncSession, query: ListQuery) -> ApplicationPage:
-    """A page of applications matching the filters, oldest change first (a stable order).
-
-    The order is that of an index (`updated_at, number`, or `status, updated_at, number`), so a
-    page reads its `limit` rows whatever the table's size; a school's rows are found by the
-    school's index and sorted (hundreds, not millions).
-    """
-    conditions = []
-    if query.status is not None:
-        conditions.append(Application.status == query.status)
-    if query.organization is not None:
-        # Names are unique: `=` on one id lets the planner use the school's index.
-        org_id = select(Organization.id).where(Organization.name == query.organization)
-        conditions.append(Application.organization_id == org_id.scalar_subquery())
-    if query.updated_since is not None:
-        conditions.append(Application.updated_at >= query.updated_since)
-    total = await session.scalar(select(func.count()).select_from(Application).where(*conditions))
-    rows: Sequence[Application] = (
-        await session.scalars(
-            select(Application)
-            .where(*conditions)
-            .order_by(Application.updated_at, Application.number)
-            .limit(query.limit)
-            .offset(query.offset)
-        )
-    ).all()
-    return ApplicationPage(
-        items=[application_out(a) for a in rows],
-        total=total or 0,
-        limit=query.limit,
-        offset=query.offset,
-    )
-
-
-async def application_detail(session: AsyncSession, number: int) -> ApplicationDetail:
-    """One application with its comments and history, oldest first."""
-    application = await get_application(session, number)
-    comments = (
-        await session.scalars(
-            select(Comment)
-            .where(Comment.application_id == application.id)
-            .order_by(Comment.created_at, Comment.id)
-        )
-    ).all()
-    history = (
-        await session.scalars(
-            select(HistoryEntry)
-            .where(HistoryEntry.application_id == application.id)
-            .order_by(HistoryEntry.id)
-        )
-    ).all()
-    return ApplicationDetail(
-        **application_out(application).model_dump(),
-        comments=[
-            CommentOut(
-                author_code=c.author.code if c.author else None,
-                author_name=c.author.full_name if c.author else None,
-                text=c.text,
-                created_at=c.created_at,
-            )
-            for c in comments
-        ],
-        history=[
-            HistoryOut(
-                id=h.id,
-                created_at=h.created_at,
-                actor_code=h.actor.code if h.actor else None,
-                actor_role=h.actor_role,
-                channel=h.channel,
-                action=h.action,
-                from_value=h.from_value,
-                to_value=h.to_value,
-                comment=h.comment,
-            )
-            for h in history
-        ],
-    )

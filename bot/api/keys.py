@@ -1,0 +1,16 @@
+"""What the API's handlers find in the aiohttp application: the database, the
+token, whom to wake."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+Wake = Callable[[], None]
+
+SESSIONMAKER: Final = web.AppKey("dpo_api_sessionmaker", async_sessionmaker[AsyncSession])
+TOKEN: Final = web.AppKey("dpo_api_token", bytes)
+WAKE: Final = web.AppKey("dpo_api_wake", list[Wake])

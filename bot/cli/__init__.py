@@ -1,0 +1,12 @@
+"""The operator's command line: `dpo-bot` (PRODUCT.md §7.1).
+
+The group and its helpers are in `bot.cli.group`; each module beside it adds its commands.
+"""
+
+from __future__ import annotations
+
+from bot.cli import files, invitations, passes, serve
+from bot.cli.group import StopRequested, main
+from bot.cli.logs import SafeFormatter
+
+__all__ = ["SafeFormatter", "StopRequested", "files", "invitations", "main", "passes", "serve"]

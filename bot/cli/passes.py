@@ -1,0 +1,77 @@
+"""`dpo-bot digest` and `dpo-bot remind`: the scheduled passes run now."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.group import main, prepare_database, run_async, settings_or_exit
+
+
+@main.command()
+@click.option(
+    "--force", is_flag=True, help="Send even to directors who already got today's digest."
+)
+def digest(force: bool) -> None:
+    """Send the daily digests now, whatever the time and day (once a day unless --force).
+
+    The digests are queued in the outbox; the running bot sends them (after quiet hours).
+    """
+    from bot.scheduler import PassesReport, run_passes, schedule_from_settings
+    from models.engine import create_engine, create_sessionmaker
+
+    settings = settings_or_exit()
+    prepare_database(settings)
+    try:
+        schedule = schedule_from_settings(settings)
+    except ValueError as exc:  # the working-days file
+        raise click.ClickException(str(exc)) from exc
+
+    async def go() -> PassesReport:
+        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+        try:
+            return await run_passes(
+                create_sessionmaker(engine, info=settings.session_info()),
+                schedule,
+                remind=False,
+                anytime=True,
+                force=force,
+            )
+        finally:
+            await engine.dispose()
+
+    report = run_async(go).digests
+    click.echo(f"digests: {report.messages} messages for {report.people} people queued")
+
+
+@main.command()
+def remind() -> None:
+    """Run the reminder, deadline and escalation pass now (queued in the outbox)."""
+    from bot.scheduler import PassesReport, run_passes, schedule_from_settings
+    from models.engine import create_engine, create_sessionmaker
+
+    settings = settings_or_exit()
+    prepare_database(settings)
+    try:
+        schedule = schedule_from_settings(settings)
+    except ValueError as exc:  # the working-days file
+        raise click.ClickException(str(exc)) from exc
+
+    async def go() -> PassesReport:
+        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+        try:
+            return await run_passes(
+                create_sessionmaker(engine, info=settings.session_info()),
+                schedule,
+                digests=False,
+                anytime=True,
+            )
+        finally:
+            await engine.dispose()
+
+    passes = run_async(go).reminders
+    assert passes is not None
+    click.echo(
+        f"reminders: {passes.reminders.messages} messages for {passes.reminders.people} people; "
+        f"deadline warnings: {passes.deadlines.messages} for {passes.deadlines.people}; "
+        f"escalations: {passes.escalations.messages} for {passes.escalations.people}"
+    )
