@@ -237,7 +237,7 @@ async def test_tabs_switch_in_place(harness: Harness) -> None:
 
 
 def test_a_long_history_shows_its_end_within_the_limit() -> None:
-    from handlers.render.cards import latest
+    from handlers.render.card_tabs import latest
 
     items = [f"• запись {i} " + "х" * 200 for i in range(60)]
     text = latest("<b>История</b>", items, "пусто", "\n")

@@ -14,7 +14,8 @@ from handlers import texts
 from handlers.config import HandlerSettings
 from handlers.director.callbacks import CardAction, CardCb, GroupCb
 from handlers.edits import edit_text
-from handlers.render.cards import card_keyboard, card_text, tab_text
+from handlers.render.card_tabs import tab_text
+from handlers.render.cards import card_keyboard, card_text
 from models import Channel, Person, utcnow
 from services import cards, workflow
 from services.notifications import DECIDER_CARD

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.config import HandlerSettings
 from handlers.render import digest as digest_render
-from handlers.render.cards import card_keyboard, card_text, tab_text
+from handlers.render.card_tabs import tab_text
+from handlers.render.cards import card_keyboard, card_text
 from handlers.render.notifications import (
     comment_notification,
     group_notification,

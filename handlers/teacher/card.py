@@ -17,7 +17,7 @@ from handlers import texts
 from handlers.config import HandlerSettings
 from handlers.edits import edit_or_send
 from handlers.paging import PAGE_SIZE
-from handlers.render.cards import tab_text
+from handlers.render.card_tabs import tab_text
 from handlers.teacher.keyboards import (
     MyAction,
     MyCb,
