@@ -2,7 +2,7 @@
 FROM python:3.11-slim
 
 # The slim image has no fonts: without DejaVuSans (Cyrillic) the /overview chart would draw
-# boxes instead of Russian labels (handlers/overview_chart.py looks in
+# boxes instead of Russian labels (handlers/render/overview_chart.py looks in
 # /usr/share/fonts/truetype/dejavu/, where fonts-dejavu-core puts it).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends fonts-dejavu-core \

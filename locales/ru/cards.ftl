@@ -1,4 +1,4 @@
-## The application card, its tabs and the applicant's notifications (handlers/cards.py).
+## The application card, its tabs and the applicant's notifications (handlers/render/).
 
 # Who acted, by the capacity recorded in the history.
 card-capacity-director = руководитель ОО

@@ -1,5 +1,5 @@
 ## Words in the files the bot reads and writes, and the export's refusals
-## (services/calendar.py, services/exporter/, services/tabular/, bot/cli.py).
+## (services/calendar.py, services/exporter/, services/tabular/, bot/cli/).
 
 # A working-calendar file marks a day with one of these words (the English ones are in the code).
 calendar-workday-words = рабочий, рабочий день
