@@ -20,8 +20,6 @@ from handlers.staff.callbacks import AssessCb
 from models import Person
 from services import assessment
 
-# --- assessment results --------------------------------------------------------------------------
-
 
 async def render_assessment(
     session: AsyncSession, person: Person

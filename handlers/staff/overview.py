@@ -20,8 +20,6 @@ from models import Status, utcnow
 from services import overview, workflow
 from services.calendar import WorkCalendar
 
-# --- the region overview -------------------------------------------------------------------------
-
 
 def _counts(counts: dict[Status, int]) -> str:
     return " · ".join(f"{escape(texts.LIST_SHORT_STATUS[s.value])} {counts[s]}" for s in Status)

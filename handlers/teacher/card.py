@@ -31,8 +31,6 @@ from services import cards, my_applications, workflow
 from services.notifications import TEACHER_CARD
 from services.workflow import Actor, Capacity, NotAllowed
 
-# Linked people only; `linking` answers everyone else before this router is reached.
-
 
 def actor(person: Person) -> Actor:
     # Acting on one's own application is acting as its applicant, even for a director.

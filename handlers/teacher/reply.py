@@ -27,8 +27,6 @@ from models import Person
 from services import my_applications, workflow
 from services.workflow import NotAllowed, WorkflowError
 
-# --- a reply to a comment -------------------------------------------------------------------
-
 
 async def press_reply(
     query: CallbackQuery,

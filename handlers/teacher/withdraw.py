@@ -36,8 +36,6 @@ from models import Application, Person, Status
 from services import workflow
 from services.workflow import StaleStatus, WorkflowError
 
-# --- withdrawal -----------------------------------------------------------------------------
-
 
 async def check_withdrawal(
     session: AsyncSession, person: Person, callback_data: MyCb, settings: HandlerSettings
