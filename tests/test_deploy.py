@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.api import build_web_app
-from bot.app import STOP_GRACE_SECONDS
+from bot.serve import STOP_GRACE_SECONDS
 from bot.settings import Settings
 from handlers.render import overview_chart
 

@@ -33,7 +33,7 @@ def run() -> None:
     """
     from aiogram.utils.token import validate_token
 
-    from bot.app import run as run_bot
+    from bot.serve import run as run_bot
 
     # Until the bot has started, a stop signal ends start-up cleanly (status 0, not 143).
     signal.signal(signal.SIGTERM, stop_requested)
