@@ -1,8 +1,9 @@
 """Every Russian text the bot shows, by the names the handlers use (values are escaped by callers).
 
-The words themselves live in ``locales/ru/bot.ftl``; this module only names them. A constant is a
-plain text, a `Template` where the handler fills in values (``.format(n=…)`` as before), or a
-function where the text depends on a number (Russian plurals, chosen by Fluent) or on a list.
+The words themselves live in ``locales/ru/*.ftl`` (a file per part of the bot); this module
+only names them. A constant is a plain text, a `Template` where the handler fills in values
+(``.format(n=…)`` as before), or a function where the text depends on a number (Russian
+plurals, chosen by Fluent) or on a list.
 Every message is looked up when the module is imported, so a missing one fails at start-up.
 """
 
