@@ -19,7 +19,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Final
 
@@ -29,9 +29,14 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.retention import (
+    DEFAULT_CARD_RETENTION_DAYS,
+    DEFAULT_OUTBOX_RETENTION_DAYS,
+    prune_records,
+)
 from bot.settings import Settings
 from models import utcnow
-from services import cards, digest, outbox, reminders
+from services import digest, reminders
 from services.calendar import WorkCalendar
 
 log = logging.getLogger(__name__)
@@ -40,11 +45,6 @@ JOB_ID: Final = "scheduled-passes"
 MISFIRE_GRACE_SECONDS: Final = 50
 # How long a stop waits for a tick in progress (its transaction is short).
 STOP_GRACE_SECONDS: Final = 10.0
-DEFAULT_CARD_RETENTION_DAYS: Final = 90
-DEFAULT_OUTBOX_RETENTION_DAYS: Final = 30
-# Batches of sent and failed outbox rows deleted per tick at most, each its own transaction:
-# 10,000 rows a minute works off the backlog of a first start within hours, never in one go.
-OUTBOX_PRUNE_BATCHES: Final = 5
 
 # Running schedulers by name: what a job's plain argument refers to.
 _running: dict[str, ScheduledWork] = {}
@@ -107,41 +107,6 @@ async def run_passes(
                 session, schedule, now, roster=roster, anytime=anytime
             )
     return PassesReport(digest_report, reminder_report)
-
-
-async def prune_records(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    now: datetime,
-    *,
-    card_retention_days: int = DEFAULT_CARD_RETENTION_DAYS,
-    outbox_retention_days: int = DEFAULT_OUTBOX_RETENTION_DAYS,
-) -> int:
-    """One bounded batch of retention, in its own short transaction; return the rows deleted.
-
-    A batch a minute keeps up with any real inflow, and a backlog (the first start after an
-    upgrade) is worked off without one long write lock.
-    """
-    async with sessionmaker.begin() as session:
-        deleted = await cards.prune_cards(session, now=now, retention_days=card_retention_days)
-    return deleted + await prune_outbox(sessionmaker, now, retention_days=outbox_retention_days)
-
-
-async def prune_outbox(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    now: datetime,
-    *,
-    retention_days: int = DEFAULT_OUTBOX_RETENTION_DAYS,
-) -> int:
-    """Sent and failed outbox rows older than the retention, a few short batches at most."""
-    before = now - timedelta(days=retention_days)
-    deleted = 0
-    for _ in range(OUTBOX_PRUNE_BATCHES):
-        async with sessionmaker.begin() as session:
-            batch = await outbox.prune(session, before=before, limit=outbox.PRUNE_BATCH)
-        deleted += batch
-        if batch < outbox.PRUNE_BATCH:
-            break
-    return deleted
 
 
 async def tick(name: str) -> None:

@@ -175,7 +175,7 @@ async def test_retention_deletes_only_old_and_final_cards_in_batches(
 
 
 async def test_scheduler_tick_runs_a_retention_batch(sqlite_sessionmaker: Maker) -> None:
-    from bot.scheduler import prune_records
+    from bot.retention import prune_records
 
     async with sqlite_sessionmaker.begin() as session:
         apps = await school_with_history(session, 2)

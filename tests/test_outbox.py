@@ -409,7 +409,7 @@ async def test_the_scheduler_prunes_the_outbox_in_short_transactions(
     sessionmaker: async_sessionmaker[AsyncSession],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bot.scheduler import prune_records
+    from bot.retention import prune_records
 
     person_id = await make_person(sessionmaker, telegram_id=5302)
     async with sessionmaker.begin() as session:
