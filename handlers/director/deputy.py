@@ -11,7 +11,7 @@ from datetime import date
 from html import escape
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     CallbackQuery,
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
 from handlers.config import HandlerSettings
+from handlers.director import deputy_others
 from handlers.director.deputy_screen import (
     DeputyCb,
     back_row,
@@ -219,24 +220,9 @@ async def outdated(query: CallbackQuery) -> None:
     await query.answer(texts.DEPUTY_OUTDATED, show_alert=True)
 
 
-async def not_a_director(message: Message) -> None:
-    await message.answer(texts.DEPUTY_NOT_DIRECTOR)
-
-
-async def not_a_director_press(query: CallbackQuery) -> None:
-    await query.answer(texts.DEPUTY_NOT_DIRECTOR, show_alert=True)
-
-
-async def no_longer_a_director(message: Message, state: FSMContext) -> None:
-    # The director role was taken away (an import) while a prompt was open.
-    await state.clear()
-    await message.answer(texts.DEPUTY_NOT_DIRECTOR)
-
-
 def build_router() -> Router:
     router = Router(name=__name__)
     directors = Router(name=f"{__name__}.directors")
-    others = Router(name=f"{__name__}.others")
     directors.message.filter(Director())
     directors.callback_query.filter(Director())
     directors.message.register(open_deputy, F.text == texts.BTN_MENU_DEPUTY)
@@ -253,9 +239,5 @@ def build_router() -> Router:
     directors.callback_query.register(back, DeputyCb.filter(F.action == "back"))
     directors.callback_query.register(revoke, DeputyCb.filter(F.action == "rv"))
     directors.callback_query.register(outdated, DeputyCb.filter())
-    others.message.register(not_a_director, F.text == texts.BTN_MENU_DEPUTY)
-    others.message.register(not_a_director, Command("deputy"))
-    others.callback_query.register(not_a_director_press, DeputyCb.filter())
-    others.message.register(no_longer_a_director, StateFilter(DeputyInput))
-    router.include_routers(directors, others)
+    router.include_routers(directors, deputy_others.build_router())
     return router
