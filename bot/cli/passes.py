@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from bot.cli.group import main, prepare_database, run_async, settings_or_exit
+
+if TYPE_CHECKING:
+    from bot.scheduler import PassesReport
 
 
 @main.command()
@@ -16,37 +21,26 @@ def digest(force: bool) -> None:
 
     The digests are queued in the outbox; the running bot sends them (after quiet hours).
     """
-    from bot.scheduler import PassesReport, run_passes, schedule_from_settings
-    from models.engine import create_engine, create_sessionmaker
-
-    settings = settings_or_exit()
-    prepare_database(settings)
-    try:
-        schedule = schedule_from_settings(settings)
-    except ValueError as exc:  # the working-days file
-        raise click.ClickException(str(exc)) from exc
-
-    async def go() -> PassesReport:
-        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
-        try:
-            return await run_passes(
-                create_sessionmaker(engine, info=settings.session_info()),
-                schedule,
-                remind=False,
-                anytime=True,
-                force=force,
-            )
-        finally:
-            await engine.dispose()
-
-    report = run_async(go).digests
+    report = _passes_now(remind=False, force=force).digests
     click.echo(f"digests: {report.messages} messages for {report.people} people queued")
 
 
 @main.command()
 def remind() -> None:
     """Run the reminder, deadline and escalation pass now (queued in the outbox)."""
-    from bot.scheduler import PassesReport, run_passes, schedule_from_settings
+    passes = _passes_now(digests=False).reminders
+    assert passes is not None
+    click.echo(
+        f"reminders: {passes.reminders.messages} messages for {passes.reminders.people} people; "
+        f"deadline warnings: {passes.deadlines.messages} for {passes.deadlines.people}; "
+        f"escalations: {passes.escalations.messages} for {passes.escalations.people}"
+    )
+
+
+def _passes_now(*, digests: bool = True, remind: bool = True, force: bool = False) -> PassesReport:
+    """The scheduled passes run once now, whatever the time (`anytime`), on this process's
+    settings; the flags choose the passes (see `bot.scheduler.run_passes`)."""
+    from bot.scheduler import run_passes, schedule_from_settings
     from models.engine import create_engine, create_sessionmaker
 
     settings = settings_or_exit()
@@ -62,16 +56,12 @@ def remind() -> None:
             return await run_passes(
                 create_sessionmaker(engine, info=settings.session_info()),
                 schedule,
-                digests=False,
+                digests=digests,
+                remind=remind,
                 anytime=True,
+                force=force,
             )
         finally:
             await engine.dispose()
 
-    passes = run_async(go).reminders
-    assert passes is not None
-    click.echo(
-        f"reminders: {passes.reminders.messages} messages for {passes.reminders.people} people; "
-        f"deadline warnings: {passes.deadlines.messages} for {passes.deadlines.people}; "
-        f"escalations: {passes.escalations.messages} for {passes.escalations.people}"
-    )
+    return run_async(go)
