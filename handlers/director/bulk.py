@@ -8,14 +8,13 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import (
     CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     Message,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
 from handlers.config import HandlerSettings
+from handlers.confirm import confirm_keyboard
 from handlers.director.callbacks import BulkAction, BulkCb
 from handlers.director.filters import Decider
 from handlers.edits import edit_text
@@ -39,18 +38,7 @@ async def bulk_ask(
         return
     # The confirmation is for exactly what was shown: later arrivals wait for their own look.
     await state.update_data(bulk=found)
-    markup = InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=texts.BTN_CONFIRM, callback_data=BulkCb(action=BulkAction.YES).pack()
-                ),
-                InlineKeyboardButton(
-                    text=texts.BTN_BACK, callback_data=BulkCb(action=BulkAction.NO).pack()
-                ),
-            ]
-        ]
-    )
+    markup = confirm_keyboard(BulkCb(action=BulkAction.YES), BulkCb(action=BulkAction.NO))
     assert query.bot is not None
     await query.bot.send_message(
         query.from_user.id, texts.BULK_CONFIRM.format(count=len(found)), reply_markup=markup

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
 from handlers.config import HandlerSettings
+from handlers.confirm import confirm_keyboard
 from handlers.decision import open_prompt
 from handlers.edits import edit_text
 from handlers.errors import refusal
@@ -169,18 +170,7 @@ async def include_all_ask(
         return
     # The confirmation is for exactly what was shown: later arrivals wait for their own look.
     await state.update_data(staff_bulk=found)
-    markup = InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=texts.BTN_CONFIRM, callback_data=AllCb(action=AllAction.YES).pack()
-                ),
-                InlineKeyboardButton(
-                    text=texts.BTN_BACK, callback_data=AllCb(action=AllAction.NO).pack()
-                ),
-            ]
-        ]
-    )
+    markup = confirm_keyboard(AllCb(action=AllAction.YES), AllCb(action=AllAction.NO))
     await query.answer()
     assert query.bot is not None
     await query.bot.send_message(
