@@ -523,7 +523,7 @@ METHOD = """
 
 `python -m bench` starts `dpo-bot run` as a process (the console script beside the running
 Python, `BOT_TOKEN`, `TELEGRAM_API_URL`, `DATABASE_URL`) against the project's fake Bot API server
-(`tests/fakeapi`), wrapped by `bench/fake.py` to add a round trip to every request and, for the
+(`bot/fakeapi`), wrapped by `bench/fake.py` to add a round trip to every request and, for the
 digest, Telegram's flood limits. The floor is `bench/floor_bot.py`, a bare aiogram 3 bot that
 answers the callback and edits its message, run as its own process against the same server.
 Data are written straight into the database by Core inserts after the migrations.

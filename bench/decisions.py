@@ -24,11 +24,11 @@ from pathlib import Path
 from bench import seed
 from bench.fake import BenchTelegram
 from bench.procs import Proc, dpo_bot, floor_bot
+from bot.fakeapi.server import Call
 from bot.migrate import upgrade
 from handlers.decision import DecideCb, PromptAction
 from handlers.director.callbacks import CardAction, CardCb, status_code
 from models import Status
-from tests.fakeapi.server import Call
 
 STEP_TIMEOUT = 30.0
 # How long decisions in progress at the end of the window may take to finish.

@@ -20,11 +20,11 @@ from pathlib import Path
 from bench import seed
 from bench.fake import BenchTelegram, FloodLimits
 from bench.procs import dpo_bot
+from bot.fakeapi.server import Call
 from bot.migrate import upgrade
 from handlers.decision import DecideCb, PromptAction
 from handlers.director.callbacks import CardAction, CardCb, status_code
 from models import Status
-from tests.fakeapi.server import Call
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The project's fake Bot API server as the benchmarks need it.
 
-`BenchTelegram` subclasses `tests.fakeapi.FakeTelegram` and adds three things the tests do not
+`BenchTelegram` subclasses `bot.fakeapi.FakeTelegram` and adds three things the tests do not
 need: a round trip added to every request (Telegram as seen from a VM), Telegram's flood limits
 (answered with 429 and `retry_after`), and cheap waiting for one chat's next message or edit
 (the fake's own `wait_for` scans the whole call list, which costs too much at hundreds of calls
@@ -18,9 +18,9 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakeapi import FakeTelegram, User
-from tests.fakeapi.server import Call
-from tests.fakeapi.spec import ApiError
+from bot.fakeapi import FakeTelegram, User
+from bot.fakeapi.server import Call
+from bot.fakeapi.spec import ApiError
 
 TOKEN = "123456:BENCH"
 # Methods that put a message into a chat (Telegram's flood limits count them).

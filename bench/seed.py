@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 
 from bench.fake import BenchTelegram
+from bot.fakeapi import User
 from handlers.director.callbacks import CardAction, CardCb, status_code
 from models import (
     Application,
@@ -33,7 +34,6 @@ from models import (
     Status,
 )
 from models.engine import create_engine
-from tests.fakeapi import User
 
 CONSENT_VERSION = "2024-1"  # Settings.consent_version's default
 TZ = ZoneInfo("Asia/Yekaterinburg")  # Settings.timezone's default

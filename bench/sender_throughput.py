@@ -32,12 +32,12 @@ from aiogram.methods import EditMessageText, SendMessage
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.fakeapi import Call, FakeTelegram, User
 from bot.sender import OutboxSender
 from handlers.render.outgoing import Outgoing
 from models import Base, OutboxMessage, Person
 from models.engine import create_engine, create_sessionmaker
 from services.outbox import OutboxItem, enqueue_many
-from tests.fakeapi import Call, FakeTelegram, User
 
 TOKEN = "123456:BENCH"
 FIRST_CHAT = 10_000

@@ -16,8 +16,8 @@ from aiogram.types import Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import build_bot, build_dispatcher
+from bot.fakeapi import FakeTelegram
 from bot.settings import Settings
-from tests.fakeapi import FakeTelegram
 
 TOKEN = "123456:TEST"
 

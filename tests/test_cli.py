@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.fakeapi import FakeTelegram
 from tests.conftest import FIXTURES, SAMPLES, english
 from tests.e2e.conftest import DPO_BOT, TOKEN
-from tests.fakeapi import FakeTelegram
 
 SAMPLE_FILES = [SAMPLES / "people.csv", SAMPLES / "applications.csv", SAMPLES / "assessment.csv"]
 

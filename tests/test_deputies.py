@@ -12,6 +12,7 @@ from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fakeapi import User
 from models import (
     Application,
     Channel,
@@ -36,7 +37,6 @@ from services.deputies import (
 from services.workflow import Actor, NotAllowed
 from tests import factories as f
 from tests.dispatcher import Harness
-from tests.fakeapi import User
 from tests.test_handlers_roles import inline_buttons, press, say
 
 TZ = ZoneInfo("Asia/Yekaterinburg")

@@ -13,6 +13,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.digest_1000 import populate
+from bot.fakeapi.spec import parse_html
 from bot.scheduler import run_passes
 from handlers.director.callbacks import BulkAction, BulkCb, CardAction, CardCb
 from handlers.render import digest as digest_render
@@ -33,7 +34,6 @@ from models.engine import create_engine, create_sessionmaker
 from services.calendar import WorkCalendar
 from services.digest import Schedule, send_digests
 from tests import factories
-from tests.fakeapi.spec import parse_html
 
 YEKT = ZoneInfo("Asia/Yekaterinburg")
 MONDAY = date(2027, 1, 11)  # the first working day after the New Year holidays

@@ -28,7 +28,7 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 
-from tests.fakeapi import FakeTelegram, User, load_spec
+from bot.fakeapi import FakeTelegram, User, load_spec
 
 pytestmark = pytest.mark.asyncio
 

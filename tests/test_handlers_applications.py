@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.fakeapi import User
 from handlers import texts
 from models import (
     Application,
@@ -23,7 +24,6 @@ from models import (
 )
 from tests import factories as f
 from tests.dispatcher import Harness
-from tests.fakeapi import User
 
 DIRECTOR = User(id=6001, first_name="Ольга")
 TEACHER = User(id=6002, first_name="Анна")

@@ -7,11 +7,11 @@ from typing import Any
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select
 
+from bot.fakeapi import User
 from handlers.director.callbacks import CardAction, CardCb
 from models import Application, Kind, Role, Status
 from tests import factories as f
 from tests.dispatcher import Harness
-from tests.fakeapi import User
 
 DIRECTOR = User(id=4001, first_name="Ольга")
 TEACHER = User(id=4002, first_name="Мария")

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fakeapi import User
 from handlers.menu import apply_role_menu
 from models import ConsentRecord, Person, Role
 from services.roles import effective_role
 from tests import factories as f
 from tests.dispatcher import Harness
-from tests.fakeapi import User
 
 USER = User(id=6001, first_name="Ольга", last_name="Смирнова")
 

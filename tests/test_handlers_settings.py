@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 
+from bot.fakeapi import User
 from models import Person, Role
 from services.person_settings import (
     InvalidSetting,
@@ -15,7 +16,6 @@ from services.person_settings import (
     settings_of,
 )
 from tests.dispatcher import Harness
-from tests.fakeapi import User
 from tests.test_handlers_roles import inline_buttons, linked, press, say
 
 USER = User(id=6101, first_name="Мария", last_name="Иванова")

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.fakeapi import User
 from handlers.paging import split_messages
 from handlers.staff import files as staff_files
 from models import (
@@ -26,7 +27,6 @@ from services import exporter
 from services.importer import import_bytes
 from tests import factories as f
 from tests.dispatcher import Harness
-from tests.fakeapi import User
 
 STAFF = User(id=7001, first_name="Татьяна")
 TEACHER = User(id=7002, first_name="Анна")

@@ -9,12 +9,12 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select, text
 
+from bot.fakeapi import User
 from handlers import texts
 from models import ConsentRecord, Person, Role
 from services.invitations import create_invitations
 from tests import factories as f
 from tests.dispatcher import Harness
-from tests.fakeapi import User
 
 USER = User(id=3001, first_name="Елена", last_name="Сидорова")
 

@@ -9,6 +9,7 @@ from typing import Any
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select
 
+from bot.fakeapi import User
 from handlers import texts
 from handlers.director.callbacks import status_code
 from handlers.teacher.keyboards import MyAction, MyCb, reply_keyboard
@@ -28,7 +29,6 @@ from services import workflow
 from services.workflow import Actor
 from tests import factories as f
 from tests.dispatcher import Harness
-from tests.fakeapi import User
 
 TEACHER = User(id=5001, first_name="Мария")
 OTHER_TEACHER = User(id=5002, first_name="Андрей")

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fakeapi.spec import parse_html
 from bot.scheduler import run_passes
 from handlers.render import digest as digest_render
 from models import Application, Organization, OutboxMessage, ReminderLog, Role, Status
 from services.digest import Schedule
 from tests import factories
-from tests.fakeapi.spec import parse_html
 from tests.test_digest import YEKT, at, decider, make_schedule, sent, waiting
 
 THURSDAY = date(2027, 1, 14)

@@ -21,13 +21,13 @@ from aiogram.types import Chat, Message
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fakeapi import Call, FakeTelegram, User
 from bot.sender import CallPacer, OutboxSender, describe
 from handlers.render.outgoing import Outgoing
 from models import CardMessage, OutboxMessage, OutboxState, Person, utcnow
 from services import outbox
 from services.outbox import OutboxItem
 from tests import factories as f
-from tests.fakeapi import Call, FakeTelegram, User
 
 TOKEN = "123456:TEST"
 

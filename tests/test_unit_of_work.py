@@ -193,8 +193,8 @@ async def test_statements_per_hot_update(harness: Harness, path: str) -> None:
 async def test_update_handling_is_bounded(harness: Harness) -> None:
     """At most UPDATE_CONCURRENCY updates run at once; the rest wait their turn."""
     from bot.app import build_dispatcher
+    from bot.fakeapi import User
     from tests.dispatcher import make_settings
-    from tests.fakeapi import User
 
     h = harness
     settings = make_settings(h.fake.base_url, update_concurrency=2)
@@ -222,10 +222,10 @@ async def test_update_handling_is_bounded(harness: Harness) -> None:
 
 
 async def test_the_sender_makes_no_bot_api_call_inside_a_transaction(harness: Harness) -> None:
+    from bot.fakeapi import User
     from bot.sender import OutboxSender
     from handlers.render.outbox import OutboxRenderer
     from tests.dispatcher import make_settings
-    from tests.fakeapi import User
     from tests.test_handlers_decide import TEACHER
 
     h = harness

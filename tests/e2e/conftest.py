@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import migrate
+from bot.fakeapi import FakeTelegram
 from models.engine import create_engine, create_sessionmaker
-from tests.fakeapi import FakeTelegram
 
 DPO_BOT = str(Path(sys.executable).with_name("dpo-bot"))
 TOKEN = "123456:TEST"

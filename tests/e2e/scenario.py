@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fakeapi import FakeTelegram, User
 from services.importer import import_file
 from services.invitations import create_invitations
 from tests.conftest import SAMPLES
-from tests.fakeapi import FakeTelegram, User
 
 DIRECTOR = User(id=1001, first_name="Ольга", last_name="Смирнова")
 KUZNETSOV = User(id=1002, first_name="Андрей", last_name="Кузнецов")

@@ -14,10 +14,10 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fakeapi import FakeTelegram
 from models import Application, Status
 from tests.e2e.conftest import BotProcess
 from tests.e2e.scenario import DIRECTOR, cards_of, link, load_samples
-from tests.fakeapi import FakeTelegram
 
 TOKEN = "api-token-1"
 SECRET = "hook-secret-1"

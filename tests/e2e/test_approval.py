@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fakeapi import FakeTelegram, User
 from models import Application, Comment, ConsentRecord, HistoryEntry, Person, Status
 from services.importer import import_file
 from tests.e2e.conftest import BotProcess
@@ -22,7 +23,6 @@ from tests.e2e.scenario import (
     link,
     load_samples,
 )
-from tests.fakeapi import FakeTelegram, User
 
 
 async def status_of(db: async_sessionmaker[AsyncSession], number: int) -> Status:

@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fakeapi import FakeTelegram
 from models import Application, Comment, HistoryEntry, Status
 from tests.e2e.conftest import BotProcess
 from tests.e2e.scenario import DIRECTOR, IVANOVA, cards_of, link, load_samples
-from tests.fakeapi import FakeTelegram
 
 
 async def decision_rows(db: async_sessionmaker[AsyncSession], number: int) -> tuple[Status, int]:

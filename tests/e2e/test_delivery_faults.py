@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fakeapi import FakeTelegram
 from models import Application, OutboxMessage, Person, Status
 from tests.e2e.conftest import BotProcess
 from tests.e2e.scenario import DIRECTOR, IVANOVA, cards_of, link, load_samples
-from tests.fakeapi import FakeTelegram
 
 
 def told(fake: FakeTelegram, chat_id: int) -> list[str]:

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fakeapi import FakeTelegram
 from models import Application, ConsentRecord, DigestLog, Person, Status
 from tests.e2e.conftest import BotProcess
 from tests.e2e.scenario import DIRECTOR, load_samples
-from tests.fakeapi import FakeTelegram
 
 
 async def test_digest_due_at_start_goes_once_and_approves_all(

@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fakeapi import FakeTelegram
 from models import Application, Status
 from services.importer import import_file
 from tests.e2e.conftest import BotProcess
 from tests.e2e.scenario import DIRECTOR, IVANOVA, cards_of, link, load_samples
-from tests.fakeapi import FakeTelegram
 
 SCHOOL = "МАОУ «СОШ № 12 г. Челябинска»"
 ASSESSMENT = "Оценка профессиональных компетенций педагогических работников общеобразовательных организаций с низкими образовательными результатами"  # noqa: E501

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fakeapi import FakeTelegram
 from models import Application, Deputy, HistoryEntry, Person, Status
 from services.importer import import_file
 from tests.e2e.conftest import BotProcess
 from tests.e2e.scenario import DIRECTOR, IVANOVA, buttons, cards_of, link, load_samples
-from tests.fakeapi import FakeTelegram
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
 SCHOOL = "МАОУ «СОШ № 12 г. Челябинска»"

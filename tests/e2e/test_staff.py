@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fakeapi import FakeTelegram, User
 from models import Application, Person, Status
 from services import workflow
 from services.invitations import create_invitations
 from tests.e2e.conftest import BotProcess
 from tests.e2e.scenario import IVANOVA, KUZNETSOV, link, load_samples
-from tests.fakeapi import FakeTelegram, User
 
 ORLOVA = User(id=9001, first_name="Татьяна", last_name="Орлова")
 

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fakeapi import FakeTelegram, User
 from models import ConsentRecord, Role
 from tests import factories as f
 from tests.e2e.conftest import DPO_BOT, BotProcess, bot_env
-from tests.fakeapi import FakeTelegram, User
 
 TEACHER = User(id=5001, first_name="Мария", last_name="Иванова")
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.fakeapi import FakeTelegram
 from tests.conftest import PG_ADMIN_DSN, _pg_unreachable_reason
 from tests.e2e.conftest import DPO_BOT, TOKEN, bot_env
-from tests.fakeapi import FakeTelegram
 
 
 def free_port() -> int:

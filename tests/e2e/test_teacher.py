@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fakeapi import FakeTelegram, User
 from models import Application, Channel, Comment, HistoryAction, HistoryEntry, Person, Status
 from services import workflow
 from tests.e2e.conftest import BotProcess
 from tests.e2e.scenario import DIRECTOR, IVANOVA, KUZNETSOV, buttons, cards_of, link, load_samples
-from tests.fakeapi import FakeTelegram, User
 
 
 async def person_id(db: async_sessionmaker[AsyncSession], code: str) -> int:

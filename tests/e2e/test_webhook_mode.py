@@ -8,9 +8,9 @@ import aiohttp
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fakeapi import FakeTelegram, User
 from models import FsmRecord
 from tests.e2e.conftest import BotProcess
-from tests.fakeapi import FakeTelegram, User
 
 USER = User(id=7001, first_name="Игорь")
 SECRET = "s3cret-token_1"

@@ -1,6 +1,6 @@
-"""A fake Telegram Bot API server for end-to-end tests.
+"""A fake Telegram Bot API server, for the tests and for `dpo-bot demo` (:mod:`bot.demo`).
 
-It runs on aiohttp in the test's event loop, bound to 127.0.0.1 on a free port, and serves
+It runs on aiohttp in the caller's event loop, bound to 127.0.0.1 on a free port, and serves
 ``{base}/bot{token}/{method}`` (GET or POST; query string, urlencoded, multipart or JSON body)
 and ``{base}/file/bot{token}/{file_path}``. Tests play private-chat users by injecting updates
 (``send_text``, ``send_command``, ``press``...), which the bot receives through real long
@@ -68,6 +68,9 @@ _MESSAGE_PREFIXES = ("send", "edit", "copy", "forward")
 _MEDIA_KEYS = ("document", "photo", "video", "audio", "animation", "voice")
 _COMMAND_RE = re.compile(r"^/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?=\s|$)")
 _BOT_COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
+
+# Methods that change nothing a user sees: they leave `FakeTelegram.revision` as it is.
+_READS = frozenset({"getMe", "getUpdates", "getFile", "getChat", "getWebhookInfo", "getMyCommands"})
 
 Handler = Callable[[JsonDict, dict[str, UploadedFile]], Awaitable[Any]]
 
@@ -280,6 +283,8 @@ class FakeTelegram:
         self.started: list[str] = []
         self._commands: dict[tuple[str, str], list[JsonDict]] = {}
         self._changed = asyncio.Event()
+        # Bumped by every change a user would see (a message, an edit, an answer, an update).
+        self.revision = 0
         self._stopping = False
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -360,6 +365,7 @@ class FakeTelegram:
         update: JsonDict = {"update_id": self._next_update_id, kind: payload}
         self._next_update_id += 1
         self._updates.append(update)
+        self.revision += 1
         self._notify()
         return update
 
@@ -727,6 +733,8 @@ class FakeTelegram:
             response = error.to_response()
             status = error.status
         self.calls.append(Call(name, params, files, started, response, status))
+        if status == 200 and name not in _READS:
+            self.revision += 1
         self._notify()
         if self._drops.get(name, 0) > 0:
             self._drops[name] -= 1
@@ -996,6 +1004,10 @@ class FakeTelegram:
     def _notify(self) -> None:
         event, self._changed = self._changed, asyncio.Event()
         event.set()
+
+    async def changed(self, timeout: float) -> None:
+        """Wait until something happens (a call or an update), at most ``timeout`` seconds."""
+        await self._wait_changed(timeout)
 
     async def _wait_changed(self, timeout: float) -> None:
         event = self._changed

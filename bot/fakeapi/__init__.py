@@ -1,4 +1,4 @@
-"""A fake Telegram Bot API server for tests (see :mod:`tests.fakeapi.server`)."""
+"""A fake Telegram Bot API server for the tests and the demo (see :mod:`bot.fakeapi.server`)."""
 
 from .server import Call, FakeTelegram, StoredFile, User
 from .spec import ApiError, BotApiSpec, UploadedFile, load_spec
