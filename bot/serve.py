@@ -37,13 +37,16 @@ async def set_commands(bot: Bot) -> None:
 WEBHOOK_PATH = "/telegram/webhook"
 
 
-async def run(settings: Settings) -> None:
+async def run(settings: Settings, *, on_ready: Callable[[Runtime], None] | None = None) -> None:
     """Serve updates until SIGTERM or SIGINT; then finish in-flight updates and close cleanly.
 
     Long polling by default; a webhook on WEB_HOST:WEB_PORT when WEBHOOK_BASE_URL is set.
+    `on_ready` is given the runtime once it is built (`dpo-bot demo` wakes its sender).
     """
     bot = build_bot(settings)
     runtime = build_runtime(settings, bot)
+    if on_ready is not None:
+        on_ready(runtime)
     dispatcher = runtime.dispatcher
     tasks: list[asyncio.Task[None]] = []
     scheduled = ScheduledWork.from_settings(
