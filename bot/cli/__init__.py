@@ -5,8 +5,17 @@ The group and its helpers are in `bot.cli.group`; each module beside it adds its
 
 from __future__ import annotations
 
-from bot.cli import files, invitations, passes, serve
+from bot.cli import demo, files, invitations, passes, serve
 from bot.cli.group import StopRequested, main
 from bot.cli.logs import SafeFormatter
 
-__all__ = ["SafeFormatter", "StopRequested", "files", "invitations", "main", "passes", "serve"]
+__all__ = [
+    "SafeFormatter",
+    "StopRequested",
+    "demo",
+    "files",
+    "invitations",
+    "main",
+    "passes",
+    "serve",
+]
