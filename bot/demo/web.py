@@ -13,21 +13,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote
 
 from aiohttp import BodyPartReader, web
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.demo.http import attachment, newest_outbox, read_json, refuse
 from bot.demo.region import DemoPerson
 from bot.fakeapi import FakeTelegram
-from models import OutboxMessage, Person
-from models.enums import OutboxChannel
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_TEXT = 4096
@@ -116,51 +111,19 @@ class DemoSite:
         try:
             stored = self.fake.file(request.match_info["file_id"])
         except KeyError:
-            raise _refuse(404, "no_file", "no such file") from None
+            raise refuse(404, "no_file", "no such file") from None
         if stored.content is None:
-            raise _refuse(404, "no_file", "the file has no content")
+            raise refuse(404, "no_file", "the file has no content")
         name = stored.file_name or stored.file_path or "file"
         response = web.Response(
             body=stored.content, content_type=stored.mime_type or "application/octet-stream"
         )
         if stored.file_name is not None:
-            response.headers["Content-Disposition"] = _attachment(name)
+            response.headers["Content-Disposition"] = attachment(name)
         return response
 
     async def _outbox(self, request: web.Request) -> web.Response:
-        """The newest outbox rows for Telegram, with whom they are for (a bounded read)."""
-        async with self.sessionmaker() as session:
-            rows = (
-                await session.execute(
-                    select(
-                        OutboxMessage.id,
-                        OutboxMessage.method,
-                        OutboxMessage.state,
-                        OutboxMessage.priority,
-                        OutboxMessage.created_at,
-                        OutboxMessage.sent_at,
-                        Person.full_name,
-                    )
-                    .outerjoin(Person, Person.id == OutboxMessage.person_id)
-                    .where(OutboxMessage.channel == OutboxChannel.TELEGRAM)
-                    .order_by(OutboxMessage.id.desc())
-                    .limit(OUTBOX_ROWS)
-                )
-            ).all()
-        return web.json_response(
-            [
-                {
-                    "id": row.id,
-                    "method": row.method,
-                    "state": str(row.state),
-                    "priority": row.priority,
-                    "created_at": row.created_at.isoformat(),
-                    "sent_at": row.sent_at.isoformat() if row.sent_at else None,
-                    "person": row.full_name,
-                }
-                for row in rows
-            ]
-        )
+        return web.json_response(await newest_outbox(self.sessionmaker))
 
     async def _events(self, request: web.Request) -> web.StreamResponse:
         response = web.StreamResponse(
@@ -194,25 +157,25 @@ class DemoSite:
 
     async def _text(self, request: web.Request) -> web.Response:
         person = self._person(request)
-        body = await _json(request)
+        body = await read_json(request)
         text = body.get("text")
         if not isinstance(text, str) or not text.strip():
-            raise _refuse(400, "empty_text", "type a message first")
+            raise refuse(400, "empty_text", "type a message first")
         if len(text) > MAX_TEXT:
-            raise _refuse(400, "long_text", f"a message holds at most {MAX_TEXT} characters")
+            raise refuse(400, "long_text", f"a message holds at most {MAX_TEXT} characters")
         self.fake.send_text(person.user, text)
         return web.json_response({"ok": True})
 
     async def _press(self, request: web.Request) -> web.Response:
         person = self._person(request)
-        body = await _json(request)
+        body = await read_json(request)
         message_id, data = body.get("message_id"), body.get("data")
         if not isinstance(message_id, int) or not isinstance(data, str):
-            raise _refuse(400, "bad_press", "message_id (a number) and data (a string) are needed")
+            raise refuse(400, "bad_press", "message_id (a number) and data (a string) are needed")
         try:
             query = self.fake.press(person.user, message_id, data)
         except (LookupError, ValueError):
-            raise _refuse(409, "stale_button", "that button is no longer on the screen") from None
+            raise refuse(409, "stale_button", "that button is no longer on the screen") from None
         kept = self._queries.setdefault(person.user.id, [])
         kept.append(query)
         del kept[:-QUERIES_KEPT]
@@ -221,23 +184,23 @@ class DemoSite:
     async def _contact(self, request: web.Request) -> web.Response:
         person = self._person(request)
         if not person.phone:
-            raise _refuse(409, "no_phone", "this person has no phone in the sample data")
+            raise refuse(409, "no_phone", "this person has no phone in the sample data")
         self.fake.send_contact(person.user, person.phone)
         return web.json_response({"ok": True})
 
     async def _document(self, request: web.Request) -> web.Response:
         person = self._person(request)
         if not request.content_type.startswith("multipart/"):
-            raise _refuse(400, "no_upload", "send the file as multipart/form-data, field 'file'")
+            raise refuse(400, "no_upload", "send the file as multipart/form-data, field 'file'")
         reader = await request.multipart()
         part = await reader.next()
         while part is not None and getattr(part, "name", None) != "file":
             part = await reader.next()
         if not isinstance(part, BodyPartReader) or not part.filename:
-            raise _refuse(400, "no_upload", "no file in the form (field 'file')")
+            raise refuse(400, "no_upload", "no file in the form (field 'file')")
         content = await part.read(decode=False)
         if not content:
-            raise _refuse(400, "empty_file", "the file is empty")
+            raise refuse(400, "empty_file", "the file is empty")
         self.fake.send_document(person.user, Path(part.filename).name, bytes(content))
         return web.json_response({"ok": True})
 
@@ -248,33 +211,4 @@ class DemoSite:
         try:
             return self._by_id[int(request.match_info["id"])]
         except (KeyError, ValueError):
-            raise _refuse(404, "no_person", "no such person in the demo") from None
-
-
-async def _json(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except ValueError:
-        raise _refuse(400, "bad_body", "the body must be JSON") from None
-    if not isinstance(body, dict):
-        raise _refuse(400, "bad_body", "the body must be a JSON object")
-    return body
-
-
-_ERRORS: dict[int, type[web.HTTPException]] = {
-    400: web.HTTPBadRequest,
-    404: web.HTTPNotFound,
-    409: web.HTTPConflict,
-}
-
-
-def _refuse(status: int, code: str, detail: str) -> web.HTTPException:
-    """A refusal: `{"ok": false, "error": code, "detail": ...}`; the page words the code."""
-    return _ERRORS[status](
-        text=json.dumps({"ok": False, "error": code, "detail": detail}),
-        content_type="application/json",
-    )
-
-
-def _attachment(name: str) -> str:
-    return f"attachment; filename*=UTF-8''{quote(name)}"
+            raise refuse(404, "no_person", "no such person in the demo") from None
