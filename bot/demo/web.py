@@ -27,7 +27,6 @@ from bot.fakeapi import FakeTelegram
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_TEXT = 4096
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-OUTBOX_ROWS = 30
 # How many pressed buttons per chat the page can still show the answer of.
 QUERIES_KEPT = 20
 # An idle event stream still gets a comment line this often (proxies close silent streams).
