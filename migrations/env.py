@@ -1,10 +1,17 @@
-"""Alembic environment: async engine, the URL given by `bot.migrate`, batch mode for SQLite."""
+"""Alembic environment: async engine, the URL given by `bot.migrate`, batch mode for SQLite.
+
+Replicas start at once and each migrates. On PostgreSQL the migration transaction first takes
+a transaction-scoped advisory lock: the others wait for it, then read the version the first
+one committed and find nothing to do (without it two create the same tables and one fails).
+On SQLite the write lock taken at BEGIN (`models.engine`) queues them the same way.
+"""
 
 from __future__ import annotations
 
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from models import Base
@@ -12,6 +19,8 @@ from models.engine import create_engine
 
 config = context.config
 target_metadata = Base.metadata
+# Any constant shared by every replica; "dpo-bot migrate" as bytes.
+MIGRATION_LOCK = 0x6470_6F2D_6D69_67
 
 
 def _run(connection: Connection) -> None:
@@ -22,6 +31,8 @@ def _run(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
 
 
