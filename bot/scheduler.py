@@ -29,6 +29,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.leader import Leadership
 from bot.retention import (
     DEFAULT_CARD_RETENTION_DAYS,
     DEFAULT_OUTBOX_RETENTION_DAYS,
@@ -36,12 +37,15 @@ from bot.retention import (
 )
 from bot.settings import Settings
 from models import utcnow
+from models.engine import serialize
 from services import digest, reminders
 from services.calendar import WorkCalendar
 
 log = logging.getLogger(__name__)
 
 JOB_ID: Final = "scheduled-passes"
+# The passes' transaction lock (any constant shared by every replica; "dpopas" as bytes).
+PASSES_LOCK: Final = 0x6470_6F70_6173
 MISFIRE_GRACE_SECONDS: Final = 50
 # How long a stop waits for a tick in progress (its transaction is short).
 STOP_GRACE_SECONDS: Final = 10.0
@@ -92,9 +96,14 @@ async def run_passes(
     anytime: bool = False,
     force: bool = False,
 ) -> PassesReport:
-    """One transaction: the digests, then the reminders, deadlines and escalations."""
+    """One transaction: the digests, then the reminders, deadlines and escalations.
+
+    Passes of several processes (replicas, `dpo-bot digest` beside the bot) run one after
+    another: the next one starts from what the last one committed and finds nothing left to do.
+    """
     now = now or utcnow()
     async with sessionmaker.begin() as session:
+        await serialize(session, PASSES_LOCK)
         roster = await digest.load_roster(session, schedule, schedule.today(now))
         digest_report = digest.PassReport()
         if digests:
@@ -129,8 +138,11 @@ class ScheduledWork:
         now: Callable[[], datetime] = utcnow,
         card_retention_days: int = DEFAULT_CARD_RETENTION_DAYS,
         outbox_retention_days: int = DEFAULT_OUTBOX_RETENTION_DAYS,
+        leadership: Leadership | None = None,
     ) -> None:
-        """`wake` tells the outbox sender that messages were queued; `now` is for tests."""
+        """`wake` tells the outbox sender that messages were queued; `now` is for tests;
+        with `leadership`, a tick runs the passes only while this process holds the lease."""
+        self._leadership = leadership
         self.schedule = schedule
         self._sessionmaker = sessionmaker
         self._wake = wake
@@ -148,11 +160,13 @@ class ScheduledWork:
         sessionmaker: async_sessionmaker[AsyncSession],
         *,
         wake: Callable[[], None] | None = None,
+        leadership: Leadership | None = None,
     ) -> ScheduledWork:
         return cls(
             schedule_from_settings(settings),
             sessionmaker,
             wake=wake,
+            leadership=leadership,
             card_retention_days=settings.card_retention_days,
             outbox_retention_days=settings.outbox_retention_days,
         )
@@ -190,25 +204,28 @@ class ScheduledWork:
         log.info("scheduler started (time zone %s)", tz.key)
 
     async def shutdown(self) -> None:
-        """Stop the job and wait (briefly) for a tick in progress to commit."""
-        if self._scheduler is None:
-            return
-        # No new ticks; a tick in progress finishes first: shutting APScheduler down cancels the
-        # coroutine jobs it is running, and a cancelled tick would log a traceback.
-        self._scheduler.pause()
-        if self._ticking is not None and not self._ticking.done():
-            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
-                await asyncio.wait_for(asyncio.shield(self._ticking), STOP_GRACE_SECONDS)
-        self._scheduler.shutdown(wait=False)
-        self._scheduler = None
-        if _running.get(self._name) is self:
-            del _running[self._name]
-        log.info("scheduler stopped")
+        """Stop the job, wait (briefly) for a tick in progress to commit, give the lease up."""
+        if self._scheduler is not None:
+            # No new ticks; a tick in progress finishes first: shutting APScheduler down cancels
+            # the coroutine jobs it is running, and a cancelled tick would log a traceback.
+            self._scheduler.pause()
+            if self._ticking is not None and not self._ticking.done():
+                with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                    await asyncio.wait_for(asyncio.shield(self._ticking), STOP_GRACE_SECONDS)
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+            if _running.get(self._name) is self:
+                del _running[self._name]
+            log.info("scheduler stopped")
+        if self._leadership is not None:
+            await self._leadership.release()
 
     async def tick(self) -> None:
         """Run the passes once; never raises (a failed tick is retried by the next one)."""
         self._ticking = asyncio.current_task()
         try:
+            if self._leadership is not None and not await self._leadership.check():
+                return  # another replica runs the passes
             now = self._now()
             report = await run_passes(self._sessionmaker, self.schedule, now)
             await prune_records(

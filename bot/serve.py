@@ -17,6 +17,7 @@ from aiohttp import web
 
 from bot.api import add_web_routes, api_enabled, build_web_app
 from bot.app import Runtime, build_bot, build_runtime
+from bot.leader import Leadership
 from bot.scheduler import ScheduledWork
 from bot.settings import Settings
 from bot.webhooks_out import WebhookSender
@@ -50,7 +51,10 @@ async def run(settings: Settings, *, on_ready: Callable[[Runtime], None] | None 
     dispatcher = runtime.dispatcher
     tasks: list[asyncio.Task[None]] = []
     scheduled = ScheduledWork.from_settings(
-        settings, runtime.sessionmaker, wake=runtime.sender.wake
+        settings,
+        runtime.sessionmaker,
+        wake=runtime.sender.wake,
+        leadership=Leadership(runtime.engine),
     )
     webhooks = (
         WebhookSender(

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -102,3 +102,11 @@ def create_sessionmaker(
     """Sessions of one process; `info` is what every session knows of it (`Session.info`),
     such as whether status webhooks are on (`services.notifications.STATUS_WEBHOOKS`)."""
     return async_sessionmaker(engine, expire_on_commit=False, info=dict(info or {}))
+
+
+async def serialize(session: AsyncSession, key: int) -> None:
+    """Make the session's transaction wait for every other one that asked with `key` (until it
+    ends). PostgreSQL: a transaction-scoped advisory lock. SQLite: nothing more is needed, a
+    writing transaction already holds the database's one write lock from BEGIN."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
