@@ -22,6 +22,7 @@ from bot.middlewares import (
     ConsentMiddleware,
     EndOfReads,
     InFlightMiddleware,
+    OncePerUpdate,
     PersonMiddleware,
     ReadOnlyHandlers,
     UnitOfWorkMiddleware,
@@ -87,6 +88,9 @@ def build_dispatcher(
     dispatcher.update.outer_middleware(ConsentMiddleware(settings.consent_version))
     dispatcher.update.outer_middleware(PersonMiddleware())
     dispatcher.update.outer_middleware(EndOfReads())
+    if settings.webhook_base_url:
+        # Webhook retries may reach another replica: each update is handled once.
+        dispatcher.update.outer_middleware(OncePerUpdate())
     read_only_handlers = ReadOnlyHandlers()
     for observer in dispatcher.observers.values():
         if observer.event_name not in {"update", "error"}:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.dispatcher.flags import get_flag
 from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import TelegramObject
@@ -17,6 +19,9 @@ from bot.fsm_storage import current_session
 from models.engine import read_only
 from services.consent import has_consented
 from services.people import person_by_telegram
+from services.updates import claim_update
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -161,4 +166,20 @@ class PersonMiddleware(BaseMiddleware):
         data["person"] = (
             await person_by_telegram(data["session"], user.id) if user is not None else None
         )
+        return await handler(event, data)
+
+
+class OncePerUpdate(BaseMiddleware):
+    """Webhook mode: an update another replica (or this one) has handled is skipped.
+
+    Placed after `EndOfReads`, so the claim opens the handler's write transaction and commits
+    with its first changes (`services.updates`). In long polling there is one reader of the
+    updates and Telegram's offset already gives each update once: not used there.
+    """
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        update_id = getattr(event, "update_id", None)
+        if update_id is not None and not await claim_update(data["session"], update_id):
+            log.info("update %s skipped: already handled", update_id)
+            return UNHANDLED
         return await handler(event, data)

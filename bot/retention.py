@@ -8,7 +8,7 @@ from typing import Final
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services import cards, outbox
+from services import cards, outbox, updates
 
 DEFAULT_CARD_RETENTION_DAYS: Final = 90
 DEFAULT_OUTBOX_RETENTION_DAYS: Final = 30
@@ -31,6 +31,7 @@ async def prune_records(
     """
     async with sessionmaker.begin() as session:
         deleted = await cards.prune_cards(session, now=now, retention_days=card_retention_days)
+        deleted += await updates.prune_handled(session, now)
     return deleted + await prune_outbox(sessionmaker, now, retention_days=outbox_retention_days)
 
 

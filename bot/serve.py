@@ -150,7 +150,9 @@ async def _serve_webhook(runtime: Runtime, bot: Bot, wake: Callable[[], None]) -
     dispatcher = runtime.dispatcher
     assert settings.webhook_base_url and settings.webhook_secret  # checked by Settings
     secret = settings.webhook_secret.get_secret_value()
-    handler = SimpleRequestHandler(dispatcher, bot, handle_in_background=True, secret_token=secret)
+    # Telegram is answered once the update is handled (its changes committed): an update whose
+    # replica died on it is retried by Telegram, and `OncePerUpdate` skips one handled already.
+    handler = SimpleRequestHandler(dispatcher, bot, handle_in_background=False, secret_token=secret)
     app = web.Application()
     # Registered by hand, not with handler.register(): that would close the bot's session when
     # the server stops, before the updates in flight have finished.

@@ -10,7 +10,7 @@ from models.applications import (
     Program,
 )
 from models.base import Base, UTCDateTime, utcnow
-from models.delivery import CardMessage, FsmRecord, OutboxMessage
+from models.delivery import CardMessage, FsmRecord, HandledUpdate, OutboxMessage
 from models.enums import (
     Channel,
     HistoryAction,
@@ -45,6 +45,7 @@ __all__ = [
     "DigestLog",
     "FsmRecord",
     "Group",
+    "HandledUpdate",
     "HistoryAction",
     "HistoryEntry",
     "Invitation",

@@ -104,3 +104,16 @@ class CardMessage(Base):
     message_id: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class HandledUpdate(Base):
+    """A Telegram update some replica has handled (webhook mode): Telegram retries webhooks,
+    and a retry may reach another replica. Written in the update's own transaction, so an
+    update whose handler died is not marked and its retry is handled; kept for a while
+    (`services.updates.RETENTION`)."""
+
+    __tablename__ = "handled_updates"
+    __table_args__ = (Index("ix_handled_updates_handled_at", "handled_at"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    handled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

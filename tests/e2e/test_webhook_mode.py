@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 
 import aiohttp
@@ -9,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.fakeapi import FakeTelegram, User
-from models import FsmRecord
+from models import FsmRecord, HandledUpdate
 from tests.e2e.conftest import BotProcess
 
 USER = User(id=7001, first_name="Игорь")
@@ -80,3 +81,50 @@ async def test_webhook_mode(
     async with db() as session:
         # Nothing was left half-done: no conversation was opened by the refused calls.
         assert (await session.scalars(select(FsmRecord))).all() == []
+
+
+async def test_a_retried_webhook_update_is_handled_once_and_answered_after_handling(
+    bot: BotProcess, fake: FakeTelegram, db: async_sessionmaker[AsyncSession]
+) -> None:
+    port = free_port()
+    bot.env.update(
+        WEBHOOK_BASE_URL="https://bot.example.org",
+        WEBHOOK_SECRET=SECRET,
+        WEB_HOST="127.0.0.1",
+        WEB_PORT=str(port),
+    )
+    await bot.start(wait=False)
+    await fake.wait_for(lambda c: c.method == "setWebhook", timeout=60)
+    fake.register_user(USER)
+    update = {
+        "update_id": 77,
+        "message": {
+            "message_id": 1,
+            "date": 1_700_000_000,
+            "chat": USER.chat_dict(),
+            "from": USER.to_dict(),
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+    url = f"http://127.0.0.1:{port}/telegram/webhook"
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with aiohttp.ClientSession() as http:
+        async with http.post(url, json=update, headers=headers) as response:
+            assert response.status == 200
+        # Telegram got its answer only once the update was handled: the consent is out.
+        sent = [c for c in fake.calls_of("sendMessage", ok=True) if "152-ФЗ" in c.params["text"]]
+        assert len(sent) == 1
+        # Telegram retries (it did not get that answer, say), twice at once: nothing more.
+        retries = [http.post(url, json=update, headers=headers) for _ in range(2)]
+        for response in await asyncio.gather(*retries):
+            assert response.status == 200
+            response.release()
+    await asyncio.sleep(0.5)
+    sent = [c for c in fake.calls_of("sendMessage", ok=True) if "152-ФЗ" in c.params["text"]]
+    assert len(sent) == 1, fake.dump_calls()
+    code = await bot.stop()
+    assert code == 0, bot.log()
+    assert "Traceback" not in bot.log()
+    async with db() as session:
+        assert list(await session.scalars(select(HandledUpdate.update_id))) == [77]

@@ -1,0 +1,56 @@
+"""Updates handled once across replicas (webhook mode): Telegram retries a webhook whose
+answer it did not get, and the retry may reach another replica (PRODUCT.md §8).
+
+`claim_update` is the first statement of the update's write transaction: it records the
+update id, or finds it recorded and tells the caller to skip the update. Two replicas given
+the same update at once: the second one's insert waits for the first transaction and then
+finds the row (PostgreSQL), or waits for the write lock (SQLite). A replica that dies before
+committing leaves no row, and the retry is handled in full.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import HandledUpdate, utcnow
+
+# Telegram gives up retrying a webhook within a day; twice that is kept.
+RETENTION: Final = timedelta(hours=48)
+PRUNE_BATCH: Final = 5_000
+
+_TABLE: Any = HandledUpdate.__table__
+_CLAIM_SQLITE = insert(_TABLE).prefix_with("OR IGNORE").returning(_TABLE.c.update_id)
+_CLAIM_POSTGRESQL = (
+    postgresql.insert(_TABLE)
+    .on_conflict_do_nothing(index_elements=[_TABLE.c.update_id])
+    .returning(_TABLE.c.update_id)
+)
+
+
+async def claim_update(session: AsyncSession, update_id: int, now: datetime | None = None) -> bool:
+    """Record the update as handled in the session's transaction; False if it already was."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    statement = _CLAIM_SQLITE if sqlite else _CLAIM_POSTGRESQL
+    result = await session.execute(
+        statement, {"update_id": update_id, "handled_at": now or utcnow()}
+    )
+    return result.first() is not None
+
+
+async def prune_handled(session: AsyncSession, now: datetime) -> int:
+    """Forget one batch of updates older than the retention (an indexed, bounded delete)."""
+    oldest = (
+        select(HandledUpdate.update_id)
+        .where(HandledUpdate.handled_at < now - RETENTION)
+        .order_by(HandledUpdate.handled_at)
+        .limit(PRUNE_BATCH)
+    )
+    result = await session.execute(
+        delete(HandledUpdate).where(HandledUpdate.update_id.in_(oldest.scalar_subquery()))
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
