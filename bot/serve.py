@@ -174,6 +174,7 @@ async def _serve_webhook(runtime: Runtime, bot: Bot, wake: Callable[[], None]) -
             url=settings.webhook_base_url + WEBHOOK_PATH,
             secret_token=secret,
             allowed_updates=dispatcher.resolve_used_update_types(),
+            max_connections=settings.webhook_max_connections,
         )
         log.info("serving the webhook on %s:%s", settings.web_host, settings.web_port)
         await stop.wait()

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     quiet_hours: str = "21:00-08:00"
     webhook_base_url: str | None = None
     webhook_secret: SecretStr | None = None
+    # Telegram's simultaneous webhook connections to the replicas together (setWebhook).
+    webhook_max_connections: int = Field(default=40, ge=1, le=100)
     web_host: str = "0.0.0.0"
     web_port: int = Field(default=8080, ge=1, le=65535)
     api_token: SecretStr | None = None

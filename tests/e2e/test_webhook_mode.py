@@ -37,6 +37,7 @@ async def test_webhook_mode(
     call = await fake.wait_for(lambda c: c.method == "setWebhook", timeout=60)
     assert call.params["url"] == "https://bot.example.org/telegram/webhook"
     assert call.params["secret_token"] == SECRET
+    assert call.params["max_connections"] == 40
     assert fake.calls_of("getUpdates") == []
 
     fake.register_user(USER)
@@ -92,9 +93,11 @@ async def test_a_retried_webhook_update_is_handled_once_and_answered_after_handl
         WEBHOOK_SECRET=SECRET,
         WEB_HOST="127.0.0.1",
         WEB_PORT=str(port),
+        WEBHOOK_MAX_CONNECTIONS="12",
     )
     await bot.start(wait=False)
-    await fake.wait_for(lambda c: c.method == "setWebhook", timeout=60)
+    call = await fake.wait_for(lambda c: c.method == "setWebhook", timeout=60)
+    assert call.params["max_connections"] == 12
     fake.register_user(USER)
     update = {
         "update_id": 77,
