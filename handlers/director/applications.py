@@ -14,12 +14,8 @@ from html import escape
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-)
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
@@ -85,26 +81,23 @@ async def render_list(
         )
 
     short = texts.LIST_SHORT_STATUS
-    rows = [
-        [
-            filter_button("n", short["new"], counts[Status.NEW]),
-            filter_button("a", short["approved"], counts[Status.APPROVED]),
-        ],
-        [
-            filter_button("c", short["cancelled"], counts[Status.CANCELLED]),
-            filter_button("i", short["included"], counts[Status.INCLUDED]),
-            filter_button("*", texts.LIST_ALL, sum(counts.values())),
-        ],
-    ]
+    builder = InlineKeyboardBuilder()
+    builder.row(
+        filter_button("n", short["new"], counts[Status.NEW]),
+        filter_button("a", short["approved"], counts[Status.APPROVED]),
+    )
+    builder.row(
+        filter_button("c", short["cancelled"], counts[Status.CANCELLED]),
+        filter_button("i", short["included"], counts[Status.INCLUDED]),
+        filter_button("*", texts.LIST_ALL, sum(counts.values())),
+    )
     for i in shown.indexes:
         entry = found[i]
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=f"№{entry.number} · {entry.applicant}"[:60],
-                    callback_data=CardCb(action=CardAction.OPEN, number=entry.number).pack(),
-                )
-            ]
+        builder.row(
+            InlineKeyboardButton(
+                text=f"№{entry.number} · {entry.applicant}"[:60],
+                callback_data=CardCb(action=CardAction.OPEN, number=entry.number).pack(),
+            )
         )
     nav = []
     if page > 0:
@@ -122,17 +115,15 @@ async def render_list(
             )
         )
     if nav:
-        rows.append(nav)
+        builder.row(*nav)
     if status is Status.NEW and total:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=texts.BTN_APPROVE_ALL,
-                    callback_data=BulkCb(action=BulkAction.ASK, searching=searching).pack(),
-                )
-            ]
+        builder.row(
+            InlineKeyboardButton(
+                text=texts.BTN_APPROVE_ALL,
+                callback_data=BulkCb(action=BulkAction.ASK, searching=searching).pack(),
+            )
         )
-    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+    return text, builder.as_markup()
 
 
 async def show_list(

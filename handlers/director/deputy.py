@@ -13,11 +13,8 @@ from html import escape
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import (
-    CallbackQuery,
-    InlineKeyboardMarkup,
-    Message,
-)
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
@@ -25,7 +22,8 @@ from handlers.config import HandlerSettings
 from handlers.director import deputy_others
 from handlers.director.deputy_screen import (
     DeputyCb,
-    back_row,
+    back_button,
+    back_keyboard,
     button,
     cut_name,
     deputy_notice,
@@ -72,23 +70,23 @@ async def colleagues(
         return
     page = await deputies.colleagues(session, person, callback_data.page)
     if not page.total:
-        await edit_text(
-            query.message,
-            texts.DEPUTY_NO_COLLEAGUES,
-            InlineKeyboardMarkup(inline_keyboard=[back_row()]),
-        )
+        await edit_text(query.message, texts.DEPUTY_NO_COLLEAGUES, back_keyboard())
         return
-    rows = [[button(cut_name(p.full_name), "pick", p.id)] for p in page.people]
+    builder = InlineKeyboardBuilder()
+    for p in page.people:
+        builder.row(button(cut_name(p.full_name), "pick", p.id))
     nav = []
     if page.page > 0:
         nav.append(button(texts.DEPUTY_BTN_PREV, "pg", page=page.page - 1))
     if page.page < page.pages - 1:
         nav.append(button(texts.DEPUTY_BTN_NEXT, "pg", page=page.page + 1))
-    rows += [nav, back_row()] if nav else [back_row()]
+    if nav:
+        builder.row(*nav)
+    builder.row(back_button())
     text = texts.DEPUTY_PICK
     if page.pages > 1:
         text += texts.DEPUTY_PICK_PAGE.format(page=page.page + 1, pages=page.pages)
-    await edit_text(query.message, text, InlineKeyboardMarkup(inline_keyboard=rows))
+    await edit_text(query.message, text, builder.as_markup())
 
 
 async def picked(
@@ -113,7 +111,7 @@ async def picked(
             example=period_example(today_of(settings)),
             days=MAX_PERIOD_DAYS,
         )
-        await edit_text(query.message, text, InlineKeyboardMarkup(inline_keyboard=[back_row()]))
+        await edit_text(query.message, text, back_keyboard())
 
 
 async def period_given(message: Message, settings: HandlerSettings, state: FSMContext) -> None:
@@ -127,16 +125,15 @@ async def period_given(message: Message, settings: HandlerSettings, state: FSMCo
     data = await state.get_data()
     await state.set_state(DeputyInput.confirm)
     await state.update_data(start=starts_on.isoformat(), end=ends_on.isoformat())
-    confirm = InlineKeyboardMarkup(
-        inline_keyboard=[[button(texts.DEPUTY_BTN_CONFIRM, "ok"), *back_row()]]
-    )
+    builder = InlineKeyboardBuilder()
+    builder.row(button(texts.DEPUTY_BTN_CONFIRM, "ok"), back_button())
     await message.answer(
         texts.DEPUTY_CONFIRM.format(
             name=escape(str(data.get("name", ""))),
             start=fmt_date(starts_on),
             end=fmt_date(ends_on),
         ),
-        reply_markup=confirm,
+        reply_markup=builder.as_markup(),
     )
 
 

@@ -8,10 +8,8 @@ from datetime import date, timedelta
 from html import escape
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-)
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
@@ -46,8 +44,15 @@ def button(text: str, act: str, id_: int = 0, page: int = 0) -> InlineKeyboardBu
     )
 
 
-def back_row() -> list[InlineKeyboardButton]:
-    return [button(texts.BTN_BACK, "back")]
+def back_button() -> InlineKeyboardButton:
+    return button(texts.BTN_BACK, "back")
+
+
+def back_keyboard() -> InlineKeyboardMarkup:
+    """«Назад» alone: under a prompt, or where there is nobody to choose."""
+    builder = InlineKeyboardBuilder()
+    builder.row(back_button())
+    return builder.as_markup()
 
 
 def short_name(full_name: str) -> str:
@@ -81,19 +86,13 @@ async def screen(
         + (texts.DEPUTY_LINE_ACTIVE if d.row.starts_on <= today else "")
         for d in found
     ]
-    rows = [[button(texts.DEPUTY_BTN_NEW, "new")]]
-    rows += [
-        [
-            button(
-                texts.DEPUTY_BTN_REVOKE.format(name=cut_name(short_name(d.deputy.full_name))),
-                "rv",
-                d.row.id,
-            )
-        ]
-        for d in found
-    ]
+    builder = InlineKeyboardBuilder()
+    builder.row(button(texts.DEPUTY_BTN_NEW, "new"))
+    for d in found:
+        name = cut_name(short_name(d.deputy.full_name))
+        builder.row(button(texts.DEPUTY_BTN_REVOKE.format(name=name), "rv", d.row.id))
     text = texts.DEPUTY_SCREEN.format(lines="\n".join(lines) or texts.DEPUTY_NONE)
-    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+    return text, builder.as_markup()
 
 
 def school_of(person: Person) -> str:
