@@ -6,12 +6,8 @@ from html import escape
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-)
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
@@ -33,18 +29,16 @@ async def render_assessment(
         passed=sum(r.passed for r in results),
         total=len(results),
     )
-    rows = [
-        [
-            InlineKeyboardButton(
-                text=("✅ " if r.passed else "⬜ ") + r.name[:55],
-                callback_data=AssessCb(
-                    person=person.id, section=r.section_id, passed=0 if r.passed else 1
-                ).pack(),
-            )
-        ]
-        for r in results
-    ]
-    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+    builder = InlineKeyboardBuilder()
+    for r in results:
+        builder.button(
+            text=("✅ " if r.passed else "⬜ ") + r.name[:55],
+            callback_data=AssessCb(
+                person=person.id, section=r.section_id, passed=0 if r.passed else 1
+            ),
+        )
+    builder.adjust(1)
+    return text, builder.as_markup()
 
 
 async def assess(message: Message, command: CommandObject, session: AsyncSession) -> None:

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.types import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-)
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
@@ -34,30 +30,19 @@ async def group_ask(
     if not data.other_groups:
         await query.answer(texts.STAFF_GROUP_NONE, show_alert=True)
         return
-    rows = [
-        [
-            InlineKeyboardButton(
-                text=group.name[:60],
-                callback_data=StaffCb(
-                    action=StaffAction.GROUP, number=number, group=group.id
-                ).pack(),
-            )
-        ]
-        for group in data.other_groups
-    ]
-    rows.append(
-        [
-            InlineKeyboardButton(
-                text=texts.STAFF_BTN_TO_CARD,
-                callback_data=StaffCb(action=StaffAction.CARD, number=number).pack(),
-            )
-        ]
+    builder = InlineKeyboardBuilder()
+    for group in data.other_groups:
+        builder.button(
+            text=group.name[:60],
+            callback_data=StaffCb(action=StaffAction.GROUP, number=number, group=group.id),
+        )
+    builder.button(
+        text=texts.STAFF_BTN_TO_CARD, callback_data=StaffCb(action=StaffAction.CARD, number=number)
     )
+    builder.adjust(1)
     if isinstance(query.message, Message):
         await edit_text(
-            query.message,
-            texts.STAFF_GROUP_CHOOSE.format(n=number),
-            InlineKeyboardMarkup(inline_keyboard=rows),
+            query.message, texts.STAFF_GROUP_CHOOSE.format(n=number), builder.as_markup()
         )
     await query.answer()
 

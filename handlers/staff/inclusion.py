@@ -10,12 +10,8 @@ from html import escape
 
 from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-)
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
@@ -32,35 +28,26 @@ from services.workflow import Actor
 
 
 def staff_keyboard(app: Application) -> InlineKeyboardMarkup | None:
-    rows: list[list[InlineKeyboardButton]] = []
+    builder = InlineKeyboardBuilder()
     if app.status is Status.APPROVED:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=texts.STAFF_BTN_INCLUDE,
-                    callback_data=StaffCb(action=StaffAction.INCLUDE_ASK, number=app.number).pack(),
-                )
-            ]
+        builder.button(
+            text=texts.STAFF_BTN_INCLUDE,
+            callback_data=StaffCb(action=StaffAction.INCLUDE_ASK, number=app.number),
         )
     if app.status in workflow.GROUP_CHANGE[workflow.Capacity.STAFF]:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=texts.STAFF_BTN_GROUP,
-                    callback_data=StaffCb(action=StaffAction.GROUP_ASK, number=app.number).pack(),
-                )
-            ]
+        builder.button(
+            text=texts.STAFF_BTN_GROUP,
+            callback_data=StaffCb(action=StaffAction.GROUP_ASK, number=app.number),
         )
     if app.status is not Status.CANCELLED:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=texts.STAFF_BTN_CANCEL,
-                    callback_data=StaffCb(action=StaffAction.CANCEL, number=app.number).pack(),
-                )
-            ]
+        builder.button(
+            text=texts.STAFF_BTN_CANCEL,
+            callback_data=StaffCb(action=StaffAction.CANCEL, number=app.number),
         )
-    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+    if not builder.export():
+        return None  # nothing left to do on the card: no keyboard at all
+    builder.adjust(1)
+    return builder.as_markup()
 
 
 async def staff_card(
@@ -94,23 +81,17 @@ async def include_ask(
     app, _, _ = await workflow.check_status_change(
         session, number, Status.INCLUDED, Actor(person.id, Channel.BOT), seen=Status.APPROVED
     )
-    markup = InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=texts.BTN_CONFIRM,
-                    callback_data=StaffCb(action=StaffAction.INCLUDE, number=number).pack(),
-                ),
-                InlineKeyboardButton(
-                    text=texts.STAFF_BTN_TO_CARD,
-                    callback_data=StaffCb(action=StaffAction.CARD, number=number).pack(),
-                ),
-            ]
-        ]
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=texts.BTN_CONFIRM, callback_data=StaffCb(action=StaffAction.INCLUDE, number=number)
     )
+    builder.button(
+        text=texts.STAFF_BTN_TO_CARD, callback_data=StaffCb(action=StaffAction.CARD, number=number)
+    )
+    builder.adjust(2)
     if isinstance(query.message, Message):
         text = texts.STAFF_INCLUDE_CONFIRM.format(n=number, group=escape(app.group.name))
-        await edit_text(query.message, text, markup)
+        await edit_text(query.message, text, builder.as_markup())
     await query.answer()
 
 

@@ -8,18 +8,15 @@ from html import escape
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-)
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
 from handlers.edits import edit_text
 from handlers.paging import PAGE_SIZE, prefix_length, window
 from handlers.staff.callbacks import (
+    AllAction,
     AllCb,
     PickCb,
     QueueCb,
@@ -83,20 +80,20 @@ async def render_queue(
             text=mark + FILTER_LABELS[kind], callback_data=pick_data(flt, kind)
         )
 
-    rows = [[pick("m"), pick("o")], [pick("p"), pick("g")]]
+    builder = InlineKeyboardBuilder()
+    builder.row(pick("m"), pick("o"))
+    builder.row(pick("p"), pick("g"))
     if any(chosen.values()):
-        rows.append(
-            [InlineKeyboardButton(text=texts.STAFF_BTN_RESET, callback_data=QueueCb().pack())]
+        builder.row(
+            InlineKeyboardButton(text=texts.STAFF_BTN_RESET, callback_data=QueueCb().pack())
         )
     for i in shown.indexes:
         entry = found[i]
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=f"№{entry.number} · {entry.applicant}"[:60],
-                    callback_data=StaffCb(action=StaffAction.OPEN, number=entry.number).pack(),
-                )
-            ]
+        builder.row(
+            InlineKeyboardButton(
+                text=f"№{entry.number} · {entry.applicant}"[:60],
+                callback_data=StaffCb(action=StaffAction.OPEN, number=entry.number).pack(),
+            )
         )
     nav = []
     if page > 0:
@@ -108,23 +105,21 @@ async def render_queue(
             InlineKeyboardButton(text=texts.BTN_NEXT, callback_data=queue_data(flt, page + 1))
         )
     if nav:
-        rows.append(nav)
+        builder.row(*nav)
     if total:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=texts.STAFF_BTN_INCLUDE_ALL.format(count=total),
-                    callback_data=AllCb(
-                        action="ask",
-                        municipality=flt.municipality_of,
-                        school=flt.school,
-                        program=flt.program,
-                        group=flt.group,
-                    ).pack(),
-                )
-            ]
+        builder.row(
+            InlineKeyboardButton(
+                text=texts.STAFF_BTN_INCLUDE_ALL.format(count=total),
+                callback_data=AllCb(
+                    action=AllAction.ASK,
+                    municipality=flt.municipality_of,
+                    school=flt.school,
+                    program=flt.program,
+                    group=flt.group,
+                ).pack(),
+            )
         )
-    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+    return text, builder.as_markup()
 
 
 async def show_queue(message: Message, session: AsyncSession, state: FSMContext) -> None:
@@ -176,16 +171,15 @@ async def render_pick(
             return overview.QueueFilter(flt.municipality_of, flt.school, value, 0)
         return overview.QueueFilter(flt.municipality_of, flt.school, flt.program, value)
 
-    rows = [
-        [
+    builder = InlineKeyboardBuilder()
+    for choice in shown:
+        builder.row(
             InlineKeyboardButton(
                 text=f"{choice.label or texts.STAFF_OVERVIEW_NO_MUNICIPALITY}"[:50]
                 + f" ({choice.count})",
                 callback_data=queue_data(chosen(choice.id)),
             )
-        ]
-        for choice in shown
-    ]
+        )
     nav = []
     if page > 0:
         nav.append(
@@ -196,14 +190,12 @@ async def render_pick(
             InlineKeyboardButton(text=texts.BTN_NEXT, callback_data=pick_data(flt, kind, page + 1))
         )
     if nav:
-        rows.append(nav)
-    rows.append(
-        [InlineKeyboardButton(text=texts.STAFF_BTN_ANY, callback_data=queue_data(chosen(0)))]
-    )
+        builder.row(*nav)
+    builder.row(InlineKeyboardButton(text=texts.STAFF_BTN_ANY, callback_data=queue_data(chosen(0))))
     text = texts.STAFF_FILTER_CHOOSE.format(label=FILTER_LABELS[kind])
     if pages > 1:
         text += "\n" + texts.STAFF_QUEUE_PAGE.format(page=page + 1, pages=pages)
-    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+    return text, builder.as_markup()
 
 
 def build_router() -> Router:
