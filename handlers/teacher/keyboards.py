@@ -73,8 +73,9 @@ def list_text(page: MyPage) -> str:
 
 
 def list_keyboard(page: MyPage) -> InlineKeyboardMarkup | None:
-    rows = [
-        [
+    builder = InlineKeyboardBuilder()
+    for entry in page.entries:
+        builder.row(
             InlineKeyboardButton(
                 text=(
                     f"{STATUS_ICON[entry.status]} №{entry.number} · "
@@ -84,9 +85,7 @@ def list_keyboard(page: MyPage) -> InlineKeyboardMarkup | None:
                     action=MyAction.OPEN, number=entry.number, page=page.page
                 ).pack(),
             )
-        ]
-        for entry in page.entries
-    ]
+        )
     nav = []
     if page.page > 0:
         nav.append(
@@ -103,14 +102,17 @@ def list_keyboard(page: MyPage) -> InlineKeyboardMarkup | None:
             )
         )
     if nav:
-        rows.append(nav)
-    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+        builder.row(*nav)
+    if not builder.export():
+        return None  # an empty page: no keyboard at all
+    return builder.as_markup()
 
 
 def card_keyboard(app: Application, tab: str, page: int) -> InlineKeyboardMarkup:
     """Tabs, «Отозвать заявку» while the applicant may still withdraw, «Назад» to the list."""
-    rows = [
-        [
+    builder = InlineKeyboardBuilder()
+    builder.row(
+        *(
             InlineKeyboardButton(
                 text=("• " + label) if key == tab else label,
                 callback_data=MyCb(
@@ -118,27 +120,26 @@ def card_keyboard(app: Application, tab: str, page: int) -> InlineKeyboardMarkup
                 ).pack(),
             )
             for key, label in TABS.items()
-        ]
-    ]
-    if app.status in WITHDRAWABLE:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=texts.WITHDRAW_BTN,
-                    callback_data=MyCb(
-                        action="w", number=app.number, page=page, seen=status_code(app.status)
-                    ).pack(),
-                )
-            ]
         )
-    rows.append(
-        [
-            InlineKeyboardButton(
-                text=texts.BTN_BACK, callback_data=MyCb(action=MyAction.LIST, page=page).pack()
-            )
-        ]
     )
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+    if app.status in WITHDRAWABLE:
+        builder.row(
+            InlineKeyboardButton(
+                text=texts.WITHDRAW_BTN,
+                callback_data=MyCb(
+                    action=MyAction.WITHDRAW,
+                    number=app.number,
+                    page=page,
+                    seen=status_code(app.status),
+                ).pack(),
+            )
+        )
+    builder.row(
+        InlineKeyboardButton(
+            text=texts.BTN_BACK, callback_data=MyCb(action=MyAction.LIST, page=page).pack()
+        )
+    )
+    return builder.as_markup()
 
 
 def reason_prompt(app: Application) -> str:
@@ -154,35 +155,24 @@ def reason_prompt(app: Application) -> str:
 
 
 def reason_keyboard(app: Application, page: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=texts.BTN_NO_COMMENT,
-                    callback_data=MyCb(
-                        action=MyAction.WITHOUT_REASON, number=app.number, page=page
-                    ).pack(),
-                ),
-                InlineKeyboardButton(
-                    text=texts.BTN_BACK,
-                    callback_data=MyCb(action=MyAction.OPEN, number=app.number, page=page).pack(),
-                ),
-            ]
-        ]
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=texts.BTN_NO_COMMENT,
+        callback_data=MyCb(action=MyAction.WITHOUT_REASON, number=app.number, page=page),
     )
+    builder.button(
+        text=texts.BTN_BACK, callback_data=MyCb(action=MyAction.OPEN, number=app.number, page=page)
+    )
+    builder.adjust(2)
+    return builder.as_markup()
 
 
 def reply_prompt_keyboard(number: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=texts.BTN_BACK,
-                    callback_data=MyCb(action=MyAction.REPLY_BACK, number=number).pack(),
-                )
-            ]
-        ]
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=texts.BTN_BACK, callback_data=MyCb(action=MyAction.REPLY_BACK, number=number)
     )
+    return builder.as_markup()
 
 
 class ReplyCb(CallbackData, prefix="r"):
