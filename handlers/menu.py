@@ -16,12 +16,12 @@ from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
 )
+from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
@@ -74,13 +74,12 @@ def commands_of(person: Person) -> list[str]:
 def main_menu(person: Person) -> ReplyKeyboardMarkup:
     """The reply keyboard of the person's active role."""
     several = has_several_roles(person)
-    rows = [
-        [KeyboardButton(text=word) for word in row if word != texts.BTN_MENU_ROLE or several]
-        for row in MENU_ROWS[effective_role(person)]
-    ]
-    return ReplyKeyboardMarkup(
-        keyboard=[row for row in rows if row], resize_keyboard=True, is_persistent=True
-    )
+    builder = ReplyKeyboardBuilder()
+    for row in MENU_ROWS[effective_role(person)]:
+        words = [word for word in row if word != texts.BTN_MENU_ROLE or several]
+        if words:  # a row that held only the role button is dropped with it
+            builder.row(*(KeyboardButton(text=word) for word in words))
+    return builder.as_markup(resize_keyboard=True, is_persistent=True)
 
 
 def help_text(person: Person) -> str:
@@ -96,17 +95,14 @@ def help_text(person: Person) -> str:
 
 def role_keyboard(person: Person) -> InlineKeyboardMarkup:
     active = effective_role(person)
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=(texts.ROLE_CURRENT_MARK if role is active else "") + ROLE_LABELS[role],
-                    callback_data=RoleCb(role=role.value).pack(),
-                )
-            ]
-            for role in held_roles(person)
-        ]
-    )
+    builder = InlineKeyboardBuilder()
+    for role in held_roles(person):
+        builder.button(
+            text=(texts.ROLE_CURRENT_MARK if role is active else "") + ROLE_LABELS[role],
+            callback_data=RoleCb(role=role.value),
+        )
+    builder.adjust(1)
+    return builder.as_markup()
 
 
 async def apply_role_menu(bot: Bot, chat_id: int, person: Person) -> None:

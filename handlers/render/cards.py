@@ -8,6 +8,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers import texts
 from handlers.director.callbacks import CardAction, CardCb, GroupCb, status_code
@@ -155,54 +156,46 @@ def card_keyboard(
 
     «Смена группы» is a director's tab while the application is new (PRODUCT.md §3.2).
     """
-    rows: list[list[InlineKeyboardButton]] = []
+    builder = InlineKeyboardBuilder()
     seen = status_code(app.status)
     if decider and app.status is Status.NEW:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=texts.BTN_APPROVE,
-                    callback_data=CardCb(
-                        action=CardAction.APPROVE, number=app.number, seen=seen
-                    ).pack(),
-                ),
-                InlineKeyboardButton(
-                    text=texts.BTN_CANCEL,
-                    callback_data=CardCb(
-                        action=CardAction.CANCEL, number=app.number, seen=seen
-                    ).pack(),
-                ),
-            ]
+        builder.row(
+            InlineKeyboardButton(
+                text=texts.BTN_APPROVE,
+                callback_data=CardCb(
+                    action=CardAction.APPROVE, number=app.number, seen=seen
+                ).pack(),
+            ),
+            InlineKeyboardButton(
+                text=texts.BTN_CANCEL,
+                callback_data=CardCb(action=CardAction.CANCEL, number=app.number, seen=seen).pack(),
+            ),
         )
     if tab is None:
         # A decided card sent as news ends without buttons; one opened on purpose keeps «Подробнее».
-        if rows or more:
-            rows.append(
-                [
-                    InlineKeyboardButton(
-                        text=texts.BTN_MORE,
-                        callback_data=CardCb(
-                            action=CardAction.TAB, number=app.number, seen=seen, tab="i"
-                        ).pack(),
-                    )
-                ]
+        if builder.export() or more:
+            builder.row(
+                InlineKeyboardButton(
+                    text=texts.BTN_MORE,
+                    callback_data=CardCb(
+                        action=CardAction.TAB, number=app.number, seen=seen, tab="i"
+                    ).pack(),
+                )
             )
     else:
         if tab == "g":
-            rows += [
-                [
+            for group in groups:
+                builder.row(
                     InlineKeyboardButton(
                         text=group.name[:60],
                         callback_data=GroupCb(number=app.number, group=group.id).pack(),
                     )
-                ]
-                for group in groups
-            ]
+                )
         tabs = dict(TABS)
         if decider and app.status is Status.NEW:
             tabs["g"] = texts.BTN_TAB_GROUP
-        rows.append(
-            [
+        builder.row(
+            *(
                 InlineKeyboardButton(
                     text=("• " + label) if key == tab else label,
                     callback_data=CardCb(
@@ -210,6 +203,8 @@ def card_keyboard(
                     ).pack(),
                 )
                 for key, label in tabs.items()
-            ]
+            )
         )
-    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+    if not builder.export():
+        return None  # a decided card sent as news: no keyboard at all
+    return builder.as_markup()

@@ -12,7 +12,8 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
@@ -45,22 +46,22 @@ def screen_text(person: Person, settings: HandlerSettings) -> str:
     )
 
 
-def _button(text: str, act: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=SettingsCb(action=act).pack())
-
-
 def screen_keyboard(person: Person) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [_button(texts.SETTINGS_BTN_DIGEST, "dt")],
-            [_button(texts.SETTINGS_BTN_INSTANT[person.instant_cards], "ic")],
-            [_button(texts.SETTINGS_BTN_QUIET, "qh")],
-        ]
+    builder = InlineKeyboardBuilder()
+    builder.button(text=texts.SETTINGS_BTN_DIGEST, callback_data=SettingsCb(action="dt"))
+    builder.button(
+        text=texts.SETTINGS_BTN_INSTANT[person.instant_cards],
+        callback_data=SettingsCb(action="ic"),
     )
+    builder.button(text=texts.SETTINGS_BTN_QUIET, callback_data=SettingsCb(action="qh"))
+    builder.adjust(1)
+    return builder.as_markup()
 
 
 def prompt_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[_button(texts.BTN_BACK, "back")]])
+    builder = InlineKeyboardBuilder()
+    builder.button(text=texts.BTN_BACK, callback_data=SettingsCb(action="back"))
+    return builder.as_markup()
 
 
 async def open_settings(
