@@ -262,6 +262,7 @@ def operations() -> dict[str, Operation]:
     from bot.api.inputs import ListQuery
     from handlers.director import applications as director_screens
     from handlers.staff import queue as staff_screens
+    from handlers.staff.callbacks import PickKind
     from services import cards, exporter, overview
     from services.calendar import WorkCalendar
     from services.importer import import_bytes
@@ -294,7 +295,7 @@ def operations() -> dict[str, Operation]:
         return await staff_screens.render_queue(session, overview.QueueFilter(), 2)
 
     async def staff_picker(session: AsyncSession, size: int) -> object:
-        return await staff_screens.render_pick(session, overview.QueueFilter(), "o", 1)
+        return await staff_screens.render_pick(session, overview.QueueFilter(), PickKind.SCHOOL, 1)
 
     async def region_overview(session: AsyncSession, size: int) -> object:
         return await overview.load_overview(

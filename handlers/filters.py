@@ -1,10 +1,13 @@
-"""Filters that read what the middlewares put into handler data."""
+"""Filters that read what the middlewares put into handler data, and one of callback families."""
 
 from __future__ import annotations
 
+from enum import Enum
+
 from aiogram import F
 from aiogram.filters import Filter
-from aiogram.types import TelegramObject
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, TelegramObject
 
 from handlers import texts
 from models import Person, Role
@@ -34,6 +37,40 @@ class IsStaff(Filter):
 
     async def __call__(self, event: TelegramObject, person: Person | None = None) -> bool:
         return person is not None and Role.STAFF in person.roles
+
+
+class AnyValueOf(Filter):
+    """A press of a callback family's button whatever its enum fields hold.
+
+    An enum field refuses a value it does not know, so `Family.filter()` lets an old or forged
+    value fall through to the general fallback. This filter matches what `Family.filter()`
+    matched while those fields were plain strings (the prefix, the number of fields, every other
+    field valid), so that the family's own catch-all keeps the answer such a press always had.
+    """
+
+    def __init__(self, family: type[CallbackData]) -> None:
+        self.family = family
+
+    async def __call__(self, query: CallbackQuery) -> bool:
+        family = self.family
+        if not isinstance(query, CallbackQuery) or not query.data:
+            return False
+        prefix, *parts = query.data.split(family.__separator__)
+        fields = list(family.model_fields.values())
+        if prefix != family.__prefix__ or len(parts) != len(fields):
+            return False
+        for index, field in enumerate(fields):
+            kind = field.annotation
+            if not (isinstance(kind, type) and issubclass(kind, Enum)):
+                continue
+            if parts[index] not in {str(member.value) for member in kind}:
+                # Any value the enum knows: only the other fields are left to check.
+                parts[index] = str(next(iter(kind)).value)
+        try:
+            family.unpack(family.__separator__.join([prefix, *parts]))
+        except (TypeError, ValueError):
+            return False
+        return True
 
 
 # Words of the menu buttons: a prompt never takes them as its input (they open their screen).

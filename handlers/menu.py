@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
 from handlers.edits import edit_text
+from handlers.filters import AnyValueOf
 from models import Person, Role
 from services.labels import ROLE_LABELS
 from services.roles import RoleNotHeld, effective_role, has_several_roles, held_roles, switch_role
@@ -63,7 +64,7 @@ MENU_ROWS: dict[Role, tuple[tuple[str, ...], ...]] = {
 class RoleCb(CallbackData, prefix="role"):
     """A role button of «Сменить роль»."""
 
-    role: str  # the role code
+    role: Role  # packed as the role's code: teacher, director, staff
 
 
 def commands_of(person: Person) -> list[str]:
@@ -99,7 +100,7 @@ def role_keyboard(person: Person) -> InlineKeyboardMarkup:
     for role in held_roles(person):
         builder.button(
             text=(texts.ROLE_CURRENT_MARK if role is active else "") + ROLE_LABELS[role],
-            callback_data=RoleCb(role=role.value),
+            callback_data=RoleCb(role=role),
         )
     builder.adjust(1)
     return builder.as_markup()
@@ -139,9 +140,9 @@ async def switch(
     query: CallbackQuery, callback_data: RoleCb, bot: Bot, session: AsyncSession, person: Person
 ) -> None:
     try:
-        role = await switch_role(session, person, Role(callback_data.role))
-    except (ValueError, RoleNotHeld):
-        await query.answer(texts.ROLE_NOT_HELD, show_alert=True)
+        role = await switch_role(session, person, callback_data.role)
+    except RoleNotHeld:
+        await not_held(query)
         return
     await query.answer()
     chat_id = query.message.chat.id if query.message is not None else query.from_user.id
@@ -150,6 +151,11 @@ async def switch(
     # A reply keyboard can only come with a new message: the help of the new role brings it.
     await bot.send_message(chat_id, help_text(person), reply_markup=main_menu(person))
     await apply_role_menu(bot, chat_id, person)
+
+
+async def not_held(query: CallbackQuery) -> None:
+    # A role the person does not hold, or no role at all (an old or forged button).
+    await query.answer(texts.ROLE_NOT_HELD, show_alert=True)
 
 
 async def help_(message: Message, bot: Bot, person: Person) -> None:
@@ -164,6 +170,7 @@ def build_router() -> Router:
     router.message.register(choose_role, F.text == texts.BTN_MENU_ROLE)
     router.message.register(choose_role, Command("role"))
     router.callback_query.register(switch, RoleCb.filter())
+    router.callback_query.register(not_held, AnyValueOf(RoleCb))
     router.message.register(help_, F.text == texts.BTN_MENU_HELP)
     router.message.register(help_, Command("help"))
     return router

@@ -329,6 +329,7 @@ async def test_director_list_page_three_reads_only_up_to_its_entries(
 
 
 async def test_staff_queue_page_and_picker_are_limited_in_sql(sqlite_sessionmaker: Maker) -> None:
+    from handlers.staff.callbacks import PickKind
     from handlers.staff.queue import render_pick, render_queue
 
     async with sqlite_sessionmaker.begin() as session:
@@ -345,6 +346,6 @@ async def test_staff_queue_page_and_picker_are_limited_in_sql(sqlite_sessionmake
             found = await plan(session, sql, params)
             assert not scans(found, "applications"), found
         with recording(session) as recorded:
-            picked = await render_pick(session, overview.QueueFilter(), "o", 0)
+            picked = await render_pick(session, overview.QueueFilter(), PickKind.SCHOOL, 0)
         assert picked is not None and "(25)" in str(picked[1].inline_keyboard[0][0].text)
         assert any("LIMIT" in sql for sql, _ in recorded.selects)

@@ -21,6 +21,7 @@ from handlers import texts
 from handlers.config import HandlerSettings
 from handlers.director import deputy_others
 from handlers.director.deputy_screen import (
+    DeputyAction,
     DeputyCb,
     back_button,
     back_keyboard,
@@ -37,7 +38,7 @@ from handlers.director.deputy_screen import (
 from handlers.director.filters import Director
 from handlers.director.states import DeputyInput
 from handlers.edits import edit_text
-from handlers.filters import TYPED
+from handlers.filters import TYPED, AnyValueOf
 from handlers.render.cards import fmt_date
 from models import Person
 from services import deputies
@@ -74,12 +75,12 @@ async def colleagues(
         return
     builder = InlineKeyboardBuilder()
     for p in page.people:
-        builder.row(button(cut_name(p.full_name), "pick", p.id))
+        builder.row(button(cut_name(p.full_name), DeputyAction.PICK, p.id))
     nav = []
     if page.page > 0:
-        nav.append(button(texts.DEPUTY_BTN_PREV, "pg", page=page.page - 1))
+        nav.append(button(texts.DEPUTY_BTN_PREV, DeputyAction.PAGE, page=page.page - 1))
     if page.page < page.pages - 1:
-        nav.append(button(texts.DEPUTY_BTN_NEXT, "pg", page=page.page + 1))
+        nav.append(button(texts.DEPUTY_BTN_NEXT, DeputyAction.PAGE, page=page.page + 1))
     if nav:
         builder.row(*nav)
     builder.row(back_button())
@@ -126,7 +127,7 @@ async def period_given(message: Message, settings: HandlerSettings, state: FSMCo
     await state.set_state(DeputyInput.confirm)
     await state.update_data(start=starts_on.isoformat(), end=ends_on.isoformat())
     builder = InlineKeyboardBuilder()
-    builder.row(button(texts.DEPUTY_BTN_CONFIRM, "ok"), back_button())
+    builder.row(button(texts.DEPUTY_BTN_CONFIRM, DeputyAction.CONFIRM), back_button())
     await message.answer(
         texts.DEPUTY_CONFIRM.format(
             name=escape(str(data.get("name", ""))),
@@ -224,17 +225,20 @@ def build_router() -> Router:
     directors.callback_query.filter(Director())
     directors.message.register(open_deputy, F.text == texts.BTN_MENU_DEPUTY)
     directors.message.register(open_deputy, Command("deputy"))
-    directors.callback_query.register(colleagues, DeputyCb.filter(F.action.in_({"new", "pg"})))
-    directors.callback_query.register(picked, DeputyCb.filter(F.action == "pick"))
+    directors.callback_query.register(
+        colleagues, DeputyCb.filter(F.action.in_({DeputyAction.NEW, DeputyAction.PAGE}))
+    )
+    directors.callback_query.register(picked, DeputyCb.filter(F.action == DeputyAction.PICK))
     directors.message.register(period_given, DeputyInput.period, *TYPED)
     directors.message.register(period_not_text, DeputyInput.period, ~F.text)
     directors.message.register(confirm_not_pressed, DeputyInput.confirm, ~F.text)
     directors.message.register(confirm_not_pressed, DeputyInput.confirm, *TYPED)
     directors.callback_query.register(
-        confirmed, DeputyCb.filter(F.action == "ok"), DeputyInput.confirm
+        confirmed, DeputyCb.filter(F.action == DeputyAction.CONFIRM), DeputyInput.confirm
     )
-    directors.callback_query.register(back, DeputyCb.filter(F.action == "back"))
-    directors.callback_query.register(revoke, DeputyCb.filter(F.action == "rv"))
-    directors.callback_query.register(outdated, DeputyCb.filter())
+    directors.callback_query.register(back, DeputyCb.filter(F.action == DeputyAction.BACK))
+    directors.callback_query.register(revoke, DeputyCb.filter(F.action == DeputyAction.REVOKE))
+    # Confirmation pressed after its prompt was left, and any action this screen does not know.
+    directors.callback_query.register(outdated, AnyValueOf(DeputyCb))
     router.include_routers(directors, deputy_others.build_router())
     return router

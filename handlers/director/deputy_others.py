@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from handlers import texts
 from handlers.director.deputy_screen import DeputyCb
 from handlers.director.states import DeputyInput
+from handlers.filters import AnyValueOf
 
 
 async def not_a_director(message: Message) -> None:
@@ -31,6 +32,6 @@ def build_router() -> Router:
     router = Router(name=f"{__name__}")
     router.message.register(not_a_director, F.text == texts.BTN_MENU_DEPUTY)
     router.message.register(not_a_director, Command("deputy"))
-    router.callback_query.register(not_a_director_press, DeputyCb.filter())
+    router.callback_query.register(not_a_director_press, AnyValueOf(DeputyCb))
     router.message.register(no_longer_a_director, StateFilter(DeputyInput))
     return router

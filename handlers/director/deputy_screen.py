@@ -5,6 +5,7 @@ refusals in words.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from enum import StrEnum
 from html import escape
 
 from aiogram.filters.callback_data import CallbackData
@@ -30,22 +31,31 @@ from services.workflow import local_today
 NAME_LIMIT = 60
 
 
+class DeputyAction(StrEnum):
+    NEW = "new"
+    PAGE = "pg"  # a page of colleagues
+    PICK = "pick"  # a colleague
+    CONFIRM = "ok"
+    BACK = "back"
+    REVOKE = "rv"  # revoke a deputyship
+
+
 class DeputyCb(CallbackData, prefix="dep"):
     """A button of /deputy."""
 
-    action: str  # new, pg (a page), pick (a colleague), ok, back, rv (revoke a deputyship)
+    action: DeputyAction
     target: int = 0  # the colleague picked or the deputyship revoked
     page: int = 0
 
 
-def button(text: str, act: str, id_: int = 0, page: int = 0) -> InlineKeyboardButton:
+def button(text: str, act: DeputyAction, id_: int = 0, page: int = 0) -> InlineKeyboardButton:
     return InlineKeyboardButton(
         text=text, callback_data=DeputyCb(action=act, target=id_, page=page).pack()
     )
 
 
 def back_button() -> InlineKeyboardButton:
-    return button(texts.BTN_BACK, "back")
+    return button(texts.BTN_BACK, DeputyAction.BACK)
 
 
 def back_keyboard() -> InlineKeyboardMarkup:
@@ -87,10 +97,12 @@ async def screen(
         for d in found
     ]
     builder = InlineKeyboardBuilder()
-    builder.row(button(texts.DEPUTY_BTN_NEW, "new"))
+    builder.row(button(texts.DEPUTY_BTN_NEW, DeputyAction.NEW))
     for d in found:
         name = cut_name(short_name(d.deputy.full_name))
-        builder.row(button(texts.DEPUTY_BTN_REVOKE.format(name=name), "rv", d.row.id))
+        builder.row(
+            button(texts.DEPUTY_BTN_REVOKE.format(name=name), DeputyAction.REVOKE, d.row.id)
+        )
     text = texts.DEPUTY_SCREEN.format(lines="\n".join(lines) or texts.DEPUTY_NONE)
     return text, builder.as_markup()
 

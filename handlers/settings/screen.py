@@ -6,6 +6,7 @@ and the value typed turns it back into the screen with the new value.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from html import escape
 
 from aiogram import Bot, F, Router
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import texts
 from handlers.config import HandlerSettings
 from handlers.edits import edit_or_send, edit_text
-from handlers.filters import TYPED
+from handlers.filters import TYPED, AnyValueOf
 from handlers.settings.states import SettingsInput
 from models import Person
 from services import person_settings
@@ -30,10 +31,17 @@ from services.person_settings import QUIET_OFF, InvalidSetting
 ECHO_LIMIT = 40
 
 
+class SettingsAction(StrEnum):
+    DIGEST_TIME = "dt"  # ask the digest time
+    INSTANT_CARDS = "ic"  # toggle instant cards
+    QUIET_HOURS = "qh"  # ask quiet hours
+    BACK = "back"
+
+
 class SettingsCb(CallbackData, prefix="sett"):
     """A button of /settings."""
 
-    action: str  # dt: ask the digest time; ic: toggle instant cards; qh: ask quiet hours; back
+    action: SettingsAction
 
 
 def screen_text(person: Person, settings: HandlerSettings) -> str:
@@ -48,19 +56,23 @@ def screen_text(person: Person, settings: HandlerSettings) -> str:
 
 def screen_keyboard(person: Person) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=texts.SETTINGS_BTN_DIGEST, callback_data=SettingsCb(action="dt"))
+    builder.button(
+        text=texts.SETTINGS_BTN_DIGEST, callback_data=SettingsCb(action=SettingsAction.DIGEST_TIME)
+    )
     builder.button(
         text=texts.SETTINGS_BTN_INSTANT[person.instant_cards],
-        callback_data=SettingsCb(action="ic"),
+        callback_data=SettingsCb(action=SettingsAction.INSTANT_CARDS),
     )
-    builder.button(text=texts.SETTINGS_BTN_QUIET, callback_data=SettingsCb(action="qh"))
+    builder.button(
+        text=texts.SETTINGS_BTN_QUIET, callback_data=SettingsCb(action=SettingsAction.QUIET_HOURS)
+    )
     builder.adjust(1)
     return builder.as_markup()
 
 
 def prompt_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=texts.BTN_BACK, callback_data=SettingsCb(action="back"))
+    builder.button(text=texts.BTN_BACK, callback_data=SettingsCb(action=SettingsAction.BACK))
     return builder.as_markup()
 
 
@@ -81,8 +93,8 @@ async def toggle_instant(
 
 
 PROMPTS = {
-    "dt": (SettingsInput.digest_time, texts.SETTINGS_ASK_DIGEST),
-    "qh": (SettingsInput.quiet_hours, texts.SETTINGS_ASK_QUIET),
+    SettingsAction.DIGEST_TIME: (SettingsInput.digest_time, texts.SETTINGS_ASK_DIGEST),
+    SettingsAction.QUIET_HOURS: (SettingsInput.quiet_hours, texts.SETTINGS_ASK_QUIET),
 }
 
 
@@ -173,10 +185,12 @@ def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(open_settings, F.text == texts.BTN_MENU_SETTINGS)
     router.message.register(open_settings, Command("settings"))
-    router.callback_query.register(toggle_instant, SettingsCb.filter(F.action == "ic"))
+    router.callback_query.register(
+        toggle_instant, SettingsCb.filter(F.action == SettingsAction.INSTANT_CARDS)
+    )
     router.callback_query.register(ask, SettingsCb.filter(F.action.in_(PROMPTS)))
-    router.callback_query.register(back, SettingsCb.filter(F.action == "back"))
-    router.callback_query.register(unknown_press, SettingsCb.filter())
+    router.callback_query.register(back, SettingsCb.filter(F.action == SettingsAction.BACK))
+    router.callback_query.register(unknown_press, AnyValueOf(SettingsCb))
     router.message.register(digest_given, SettingsInput.digest_time, *TYPED)
     router.message.register(quiet_given, SettingsInput.quiet_hours, *TYPED)
     router.message.register(not_text, StateFilter(SettingsInput), ~F.text)

@@ -20,10 +20,19 @@ class QueueCb(CallbackData, prefix="sq"):
     page: int = 0
 
 
-class PickCb(CallbackData, prefix="sk"):
-    """A filter's choices: the kind (m, o, p or g); the current filters ride along; the page."""
+class PickKind(StrEnum):
+    """The queue's filters; the codes are those of the overview service."""
 
-    kind: str
+    MUNICIPALITY = "m"
+    SCHOOL = "o"  # the organisation
+    PROGRAM = "p"
+    GROUP = "g"
+
+
+class PickCb(CallbackData, prefix="sk"):
+    """A filter's choices: the kind; the current filters ride along; the page."""
+
+    kind: PickKind
     municipality: int = 0
     school: int = 0
     program: int = 0
@@ -87,7 +96,7 @@ def queue_data(flt: overview.QueueFilter, page: int = 0) -> str:
     ).pack()
 
 
-def pick_data(flt: overview.QueueFilter, kind: str, page: int = 0) -> str:
+def pick_data(flt: overview.QueueFilter, kind: PickKind, page: int = 0) -> str:
     return PickCb(
         kind=kind,
         municipality=flt.municipality_of,

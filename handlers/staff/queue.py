@@ -14,11 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
 from handlers.edits import edit_text
+from handlers.filters import AnyValueOf
 from handlers.paging import PAGE_SIZE, prefix_length, window
 from handlers.staff.callbacks import (
     AllAction,
     AllCb,
     PickCb,
+    PickKind,
     QueueCb,
     StaffAction,
     StaffCb,
@@ -39,10 +41,10 @@ def entry_line(index: int, entry: overview.QueueEntry) -> str:
 
 
 FILTER_LABELS = {
-    "m": texts.STAFF_FILTER_MUNICIPALITY,
-    "o": texts.STAFF_FILTER_SCHOOL,
-    "p": texts.STAFF_FILTER_PROGRAM,
-    "g": texts.STAFF_FILTER_GROUP,
+    PickKind.MUNICIPALITY: texts.STAFF_FILTER_MUNICIPALITY,
+    PickKind.SCHOOL: texts.STAFF_FILTER_SCHOOL,
+    PickKind.PROGRAM: texts.STAFF_FILTER_PROGRAM,
+    PickKind.GROUP: texts.STAFF_FILTER_GROUP,
 }
 
 
@@ -54,10 +56,10 @@ async def render_queue(
     found = await overview.queue(session, flt, limit=prefix_length(page, PAGE_SIZE))
     head_lines = [texts.STAFF_QUEUE_TITLE.format(count=total)]
     chosen = {
-        "m": flt.municipality_of,
-        "o": flt.school,
-        "p": flt.program,
-        "g": flt.group,
+        PickKind.MUNICIPALITY: flt.municipality_of,
+        PickKind.SCHOOL: flt.school,
+        PickKind.PROGRAM: flt.program,
+        PickKind.GROUP: flt.group,
     }
     for kind, value in chosen.items():
         if value:
@@ -74,15 +76,15 @@ async def render_queue(
     lines = [entry_line(i + 1, found[i]) for i in shown.indexes] or [texts.STAFF_QUEUE_EMPTY]
     text = "\n".join(head_lines) + "\n\n" + "\n\n".join(lines)
 
-    def pick(kind: str) -> InlineKeyboardButton:
+    def pick(kind: PickKind) -> InlineKeyboardButton:
         mark = "• " if chosen[kind] else ""
         return InlineKeyboardButton(
             text=mark + FILTER_LABELS[kind], callback_data=pick_data(flt, kind)
         )
 
     builder = InlineKeyboardBuilder()
-    builder.row(pick("m"), pick("o"))
-    builder.row(pick("p"), pick("g"))
+    builder.row(pick(PickKind.MUNICIPALITY), pick(PickKind.SCHOOL))
+    builder.row(pick(PickKind.PROGRAM), pick(PickKind.GROUP))
     if any(chosen.values()):
         builder.row(
             InlineKeyboardButton(text=texts.STAFF_BTN_RESET, callback_data=QueueCb().pack())
@@ -137,9 +139,6 @@ async def turn_queue(query: CallbackQuery, callback_data: QueueCb, session: Asyn
 
 async def pick_filter(query: CallbackQuery, callback_data: PickCb, session: AsyncSession) -> None:
     kind = callback_data.kind
-    if kind not in FILTER_LABELS:
-        await query.answer(texts.BUTTON_OUTDATED, show_alert=True)
-        return
     picked = await render_pick(session, filter_of(callback_data), kind, callback_data.page)
     if picked is None:
         await query.answer(texts.STAFF_FILTER_NONE, show_alert=True)
@@ -149,8 +148,13 @@ async def pick_filter(query: CallbackQuery, callback_data: PickCb, session: Asyn
     await query.answer()
 
 
+async def pick_outdated(query: CallbackQuery) -> None:
+    # A filter this queue does not have (any more).
+    await query.answer(texts.BUTTON_OUTDATED, show_alert=True)
+
+
 async def render_pick(
-    session: AsyncSession, flt: overview.QueueFilter, kind: str, page: int
+    session: AsyncSession, flt: overview.QueueFilter, kind: PickKind, page: int
 ) -> tuple[str, InlineKeyboardMarkup] | None:
     """One page of a filter's choices (None when there is nothing to choose)."""
     total = await overview.count_choices(session, flt, kind)
@@ -163,11 +167,11 @@ async def render_pick(
     )
 
     def chosen(value: int) -> overview.QueueFilter:
-        if kind == "m":
+        if kind is PickKind.MUNICIPALITY:
             return overview.QueueFilter(value, 0, flt.program, flt.group)
-        if kind == "o":
+        if kind is PickKind.SCHOOL:
             return overview.QueueFilter(flt.municipality_of, value, flt.program, flt.group)
-        if kind == "p":
+        if kind is PickKind.PROGRAM:
             return overview.QueueFilter(flt.municipality_of, flt.school, value, 0)
         return overview.QueueFilter(flt.municipality_of, flt.school, flt.program, value)
 
@@ -204,4 +208,5 @@ def build_router() -> Router:
     router.message.register(show_queue, Command("queue"))
     router.callback_query.register(turn_queue, QueueCb.filter())
     router.callback_query.register(pick_filter, PickCb.filter())
+    router.callback_query.register(pick_outdated, AnyValueOf(PickCb))
     return router
