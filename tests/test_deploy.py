@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.api import build_web_app
-from bot.serve import STOP_GRACE_SECONDS
+from bot.serve import STOP_GRACE_SECONDS, WEBHOOK_PATH
 from bot.settings import Settings
 from handlers.render import overview_chart
 
@@ -44,7 +44,7 @@ def interpolate(value: str, env: dict[str, str]) -> str:
         name, default = match.group(1), match.group(3)
         return env.get(name) or (default if default is not None else "")
 
-    return re.sub(r"\$\{([A-Z0-9_]+)(:-([^}]*))?\}", one, value)
+    return re.sub(r"\$\{([A-Z0-9_]+)(:[-?]([^}]*))?\}", one, value)
 
 
 def seconds(duration: str) -> float:
@@ -76,16 +76,30 @@ def test_compose_environment_is_settings() -> None:
     assert names <= FIELDS, f"not settings of the bot: {sorted(names - FIELDS)}"
 
 
-def test_compose_publishes_web_port() -> None:
-    default = Settings(_env_file=None).web_port
-    for env, port in (({}, str(default)), ({"WEB_PORT": "9090"}, "9090")):
-        # "[ip:]host:container"; the container side follows WEB_PORT, which the bot listens on
-        # (compose reads WEB_PORT from .env as well).
-        published = [
-            tuple(interpolate(str(entry), env).split(":")[-2:]) for entry in bot_service()["ports"]
-        ]
-        assert (port, port) in published, published
-    assert f"EXPOSE {default}" in DOCKERFILE
+def test_compose_runs_replicas_in_webhook_mode_behind_nginx() -> None:
+    service = bot_service()
+    environment = {name: str(value) for name, value in service["environment"].items()}
+    assert int(service["deploy"]["replicas"]) >= 2
+    # Two replicas cannot both poll: compose refuses to start without the webhook address.
+    assert re.fullmatch(r"\$\{WEBHOOK_BASE_URL:\?.+\}", environment["WEBHOOK_BASE_URL"])
+    port = environment["WEB_PORT"]
+    assert environment["WEB_HOST"] == "0.0.0.0"
+    assert "ports" not in service and port in [str(p) for p in service["expose"]]
+    assert f"EXPOSE {Settings(_env_file=None).web_port}" in DOCKERFILE and port == "8080"
+    assert int(environment["DATABASE_POOL_SIZE"]) * int(service["deploy"]["replicas"]) < 100, (
+        "the replicas' pools must fit a stock PostgreSQL (max_connections 100)"
+    )
+
+    nginx = compose()["services"]["nginx"]
+    [mount] = nginx["volumes"]
+    source = mount.split(":")[0]
+    conf = (ROOT / source).read_text()
+    assert f"set $bot http://bot:{port};" in conf
+    for location in (f"location = {WEBHOOK_PATH} ", "location /api/ ", "location = /healthz "):
+        assert location + "{ proxy_pass $bot; }" in conf, location
+    assert "resolver 127.0.0.11" in conf  # Docker's DNS, re-resolved: every replica is reached
+    published = [interpolate(str(entry), {}).split(":")[-1] for entry in nginx["ports"]]
+    assert published == ["80"]
 
 
 def test_compose_stop_grace_exceeds_the_bots_own_stop() -> None:
