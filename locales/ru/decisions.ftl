@@ -1,4 +1,4 @@
-# Part of the bot's Russian texts, named in handlers/texts.py (the conventions: entry.ftl).
+# Part of the bot's Russian texts, named in handlers/texts/decisions.py (the conventions: entry.ftl).
 
 ## cards and decisions (§4.2)
 btn-approve = ✅ Одобрить

@@ -1,4 +1,4 @@
-# Part of the bot's Russian texts, named in handlers/texts.py (the conventions: entry.ftl).
+# Part of the bot's Russian texts, named in handlers/texts/director.py (the conventions: entry.ftl).
 
 ## «Заявки» for directors (§4.2)
 list-title = 📋 <b>Заявки</b>

@@ -1,4 +1,4 @@
-# The bot's Russian texts; handlers/texts.py exposes them under their constants' names:
+# The bot's Russian texts; handlers/texts/ (entry.py for this file) names them by constant:
 # one message per constant, a dictionary's entries as <name>-<key>.
 # Fluent trims the spaces around a text and a leading line break: {" "} and {""} keep them.
 

@@ -1,6 +1,6 @@
-# Part of the bot's Russian texts, named in handlers/texts.py (the conventions: entry.ftl).
+# Part of the bot's Russian texts: handlers/texts/ has each function with its part (the conventions: entry.ftl).
 
-## Texts of the functions in handlers/texts.py
+## Texts of the functions in handlers/texts/
 
 no-role = —
 greeting-one-role =

@@ -1,4 +1,4 @@
-# Part of the bot's Russian texts, named in handlers/texts.py (the conventions: entry.ftl).
+# Part of the bot's Russian texts, named in handlers/texts/menus.py (the conventions: entry.ftl).
 
 ## menus (§4.6, §4.7): the reply-keyboard buttons of each role
 btn-menu-applications = 📋 Заявки

@@ -1,4 +1,4 @@
-# Part of the bot's Russian texts, named in handlers/texts.py (the conventions: entry.ftl).
+# Part of the bot's Russian texts, named in handlers/texts/scheduled.py (the conventions: entry.ftl).
 
 ## Scheduled messages: digest, reminders, escalation, deadlines (§5)
 digest-title = 📬 <b>Заявки ждут решения</b> · { $day }

@@ -1,4 +1,4 @@
-# Part of the bot's Russian texts, named in handlers/texts.py (the conventions: entry.ftl).
+# Part of the bot's Russian texts, named in handlers/texts/settings.py (the conventions: entry.ftl).
 
 ## personal settings (§4.5, §5)
 settings-screen =

@@ -1,4 +1,4 @@
-# Part of the bot's Russian texts, named in handlers/texts.py (the conventions: entry.ftl).
+# Part of the bot's Russian texts, named in handlers/texts/staff.py (the conventions: entry.ftl).
 
 ## Staff of the regional institute: queue, assessment, overview, files (§4.4, §7.3)
 btn-menu-staff-queue = 📥 Очередь

@@ -1,4 +1,4 @@
-# Part of the bot's Russian texts, named in handlers/texts.py (the conventions: entry.ftl).
+# Part of the bot's Russian texts, named in handlers/texts/teacher.py (the conventions: entry.ftl).
 
 ## «Мои заявки» for teachers (§4.3)
 my-title = 📋 <b>Мои заявки</b> — { $count }
