@@ -1,61 +1,26 @@
-"""The outbound webhook sender (PRODUCT.md §7.4): status events POSTed to WEBHOOK_OUT_URL.
-
-Events are outbox rows of channel `webhook` (`services.notifications.status_webhook`), written in
-the transaction of the change. One pass claims due rows (a lease, `services.outbox.claim_due`),
-POSTs them with no transaction open, and records each outcome in its own short transaction.
-
-Body: the stored JSON payload serialised once, compactly; header
-`X-DPO-Signature: sha256=<hex HMAC-SHA256 of the body keyed by WEBHOOK_OUT_SECRET>`, and the
-event id in `X-DPO-Event-Id` as in the body. Any 2xx acknowledges; anything else (or a network
-error) is retried with exponential backoff, never given up. Events of one application go out in
-the order they were written: a row waits while an earlier row of its application is unsent.
-"""
+"""The delivery loop (`WebhookSender`): claim, POST with no transaction open, record."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import hmac
-import json
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Final
 
 import aiohttp
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import OutboxChannel, OutboxMessage, OutboxState, utcnow
+from bot.webhooks_out.claiming import Job, claim
+from bot.webhooks_out.signing import EVENT_HEADER, SIGNATURE_HEADER, encode, sign
+from models import utcnow
 from services import outbox
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("bot.webhooks_out")
 
-SIGNATURE_HEADER: Final = "X-DPO-Signature"
-EVENT_HEADER: Final = "X-DPO-Event-Id"
-BATCH: Final = 100
 CONCURRENCY: Final = 8
-
-
-def encode(payload: dict[str, Any]) -> bytes:
-    """The exact bytes POSTed for a payload (what the signature covers)."""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-
-
-def sign(body: bytes, secret: str) -> str:
-    """The value of X-DPO-Signature for `body`."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-@dataclass(frozen=True)
-class _Job:
-    message_id: int
-    application_id: int | None
-    attempts: int
-    payload: dict[str, Any]
 
 
 class WebhookSender:
@@ -116,11 +81,16 @@ class WebhookSender:
 
     async def run_once(self) -> bool:
         """One pass; True if something was claimed (there may be more to do at once)."""
-        jobs = await self._claim()
+        jobs = await claim(
+            self._sessionmaker,
+            lease=self._lease,
+            now=self._now(),
+            hold=timedelta(seconds=self._backoff_base),
+        )
         if not jobs:
             return False
-        by_application: dict[int | None, list[_Job]] = defaultdict(list)
-        singles: list[list[_Job]] = []
+        by_application: dict[int | None, list[Job]] = defaultdict(list)
+        singles: list[list[Job]] = []
         for job in jobs:
             if job.application_id is None:
                 singles.append([job])
@@ -129,58 +99,16 @@ class WebhookSender:
         chains = [*by_application.values(), *singles]
         semaphore = asyncio.Semaphore(CONCURRENCY)
 
-        async def deliver(chain: list[_Job]) -> None:
+        async def deliver(chain: list[Job]) -> None:
             async with semaphore:
                 await self._deliver_chain(chain)
 
         await asyncio.gather(*(deliver(chain) for chain in chains))
         return True
 
-    # -- claiming ------------------------------------------------------------------------------
-
-    async def _claim(self) -> list[_Job]:
-        now = self._now()
-        async with self._sessionmaker.begin() as session:
-            claimed = await outbox.claim_due(
-                session, limit=BATCH, lease=self._lease, now=now, channel=OutboxChannel.WEBHOOK
-            )
-            if not claimed:
-                return []
-            jobs = [_Job(m.id, m.application_id, m.attempts, dict(m.payload)) for m in claimed]
-            blocked = await self._blocked(session, jobs)
-            if blocked:
-                # An earlier event of the same application is still unsent (waiting for its
-                # retry): these wait too, handed back without counting an attempt.
-                held = [job.message_id for job in jobs if job.application_id in blocked]
-                await outbox.release_claim(
-                    session, held, not_before=now + timedelta(seconds=self._backoff_base)
-                )
-                jobs = [job for job in jobs if job.application_id not in blocked]
-        return jobs
-
-    async def _blocked(self, session: AsyncSession, jobs: Sequence[_Job]) -> set[int]:
-        first: dict[int, int] = {}
-        for job in jobs:
-            if job.application_id is not None:
-                first.setdefault(job.application_id, job.message_id)
-        if not first:
-            return set()
-        rows = await session.execute(
-            select(OutboxMessage.application_id, func.min(OutboxMessage.id))
-            .where(
-                OutboxMessage.channel == OutboxChannel.WEBHOOK,
-                OutboxMessage.state == OutboxState.PENDING,
-                OutboxMessage.application_id.in_(list(first)),
-            )
-            .group_by(OutboxMessage.application_id)
-        )
-        return {
-            app_id for app_id, earliest in rows if app_id is not None and earliest < first[app_id]
-        }
-
     # -- delivering ----------------------------------------------------------------------------
 
-    async def _deliver_chain(self, chain: list[_Job]) -> None:
+    async def _deliver_chain(self, chain: list[Job]) -> None:
         """One application's events in order; after a failure the rest wait for it."""
         for index, job in enumerate(chain):
             failure = await self._post(job)
@@ -216,7 +144,7 @@ class WebhookSender:
 
         return write
 
-    async def _post(self, job: _Job) -> tuple[float, str] | None:
+    async def _post(self, job: Job) -> tuple[float, str] | None:
         """POST one event: None when acknowledged, else (delay before the next try, why)."""
         assert self._http is not None
         body = encode(job.payload)
