@@ -1,5 +1,5 @@
 """The lines of scheduled messages: fields clipped after escaping, a line within its limit,
-the part's label, the buttons that open a card.
+the part's label (the buttons that open a card are in `digest_keyboards`).
 """
 
 from __future__ import annotations
@@ -9,12 +9,8 @@ from datetime import date
 from html import escape
 from typing import Any, Final
 
-from aiogram.types import InlineKeyboardButton
-
 from handlers import texts
-from handlers.director.callbacks import CardAction, CardCb
 from handlers.render.cards import MAX_TEXT
-from models import Application
 from services.digest import HEAD_CHARS, LINE_CHARS
 from services.i18n import Template
 
@@ -22,7 +18,6 @@ from services.i18n import Template
 APPLICANT_CHARS: Final = 40
 PROGRAM_CHARS: Final = 60
 PLACE_CHARS: Final = 100
-BUTTON_CHARS: Final = 60
 
 
 def clip(value: str, limit: int) -> str:
@@ -68,18 +63,6 @@ def part_label(payload: dict[str, Any]) -> str:
     if parts <= 1:
         return ""
     return texts.DIGEST_PART.format(part=int(payload["part"]), parts=parts)
-
-
-def open_buttons(apps: Sequence[Application]) -> list[list[InlineKeyboardButton]]:
-    return [
-        [
-            InlineKeyboardButton(
-                text=f"№{app.number} · {app.applicant.full_name}"[:BUTTON_CHARS],
-                callback_data=CardCb(action=CardAction.OPEN, number=app.number).pack(),
-            )
-        ]
-        for app in apps
-    ]
 
 
 def join_lines(head: str, lines: Sequence[str]) -> str:
