@@ -6,8 +6,9 @@ recorded change; the loser gets `StaleStatus` naming the current status. Authori
 database at the moment of action (roles, school, active deputy), never from what a client sent.
 
 The package is split by use case: `rules` (the tables and the actor), `errors` (the refusals),
-`authority` (what is read before a change), `status`, `group` and `comments` (the changes). Every
-public name is importable from `services.workflow` itself, where callers import it.
+`authority` (what is read before a change), `status`, `group` and `comments` (the changes), and
+`recording` (the history entry, and comment, each change writes). Every public name is
+importable from `services.workflow` itself, where callers import it.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Application, Comment, HistoryAction, HistoryEntry, utcnow
+from models import Application, Comment, HistoryAction, utcnow
 from services import notifications
 from services.region import DEFAULT_TZ
 from services.workflow.authority import authority_of, get_application, local_today
@@ -20,6 +20,7 @@ from services.workflow.errors import (
     NotAllowed,
     names_the_application,
 )
+from services.workflow.recording import record_change
 from services.workflow.rules import Actor, Capacity, pick_capacity
 
 
@@ -56,32 +57,24 @@ async def add_comment(
     capacity = pick_capacity(authority.capacities, frozenset(Capacity), actor.acting_as)
     if capacity is None:
         raise NotAllowed(application.status)
-    comment = Comment(
-        application_id=application.id,
-        author_id=actor.person_id,
-        text=checked,
-        reply_to_id=reply_to_id,
-        created_at=now,
-    )
-    session.add(comment)
-    entry = HistoryEntry(
-        application_id=application.id,
-        created_at=now,
-        actor_id=actor.person_id,
-        on_behalf_of_id=authority.on_behalf_of_id if capacity is Capacity.DEPUTY else None,
-        actor_role=capacity.value,
-        channel=actor.channel,
-        action=HistoryAction.COMMENT,
+    recorded = await record_change(
+        session,
+        application,
+        actor,
+        capacity,
+        authority,
+        HistoryAction.COMMENT,
+        now=now,
         comment=checked,
+        reply_to_id=reply_to_id,
     )
-    session.add(entry)
-    await session.flush()
+    assert recorded.comment is not None  # a comment was given
     await notifications.comment_added(
         session,
         application,
-        entry.id,
+        recorded.history.id,
         by_applicant=capacity is Capacity.APPLICANT,
         now=now,
         tz=tz,
     )
-    return comment
+    return recorded.comment

@@ -19,6 +19,7 @@ from services import notifications
 from services.region import DEFAULT_TZ
 from services.workflow.authority import authority_of, get_application, local_today
 from services.workflow.errors import GroupNotAllowed, NotAllowed, names_the_application
+from services.workflow.recording import record_change
 from services.workflow.rules import GROUP_CHANGE, Actor, Capacity, pick_capacity
 
 
@@ -63,23 +64,21 @@ async def change_group(
     if new_group.id == old_group.id:
         raise GroupNotAllowed("the application is already in this group")
 
-    entry = HistoryEntry(
-        application_id=application.id,
-        created_at=now,
-        actor_id=actor.person_id,
-        on_behalf_of_id=authority.on_behalf_of_id if capacity is Capacity.DEPUTY else None,
-        actor_role=capacity.value,
-        channel=actor.channel,
-        action=HistoryAction.GROUP,
-        from_value=old_group.name,
-        to_value=new_group.name,
-    )
     application.group_id = new_group.id
     application.group = new_group
     application.updated_at = now
-    session.add(entry)
-    await session.flush()
+    recorded = await record_change(
+        session,
+        application,
+        actor,
+        capacity,
+        authority,
+        HistoryAction.GROUP,
+        now=now,
+        from_value=old_group.name,
+        to_value=new_group.name,
+    )
     if capacity is not Capacity.SYSTEM:
         # The import reflects the regional system, which told the applicant itself.
-        await notifications.group_changed(session, application, entry.id, now=now)
-    return GroupChange(application, old_group, new_group, capacity, entry)
+        await notifications.group_changed(session, application, recorded.history.id, now=now)
+    return GroupChange(application, old_group, new_group, capacity, recorded.history)

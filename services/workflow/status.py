@@ -31,6 +31,7 @@ from services.workflow.errors import (
     TransitionNotAllowed,
     names_the_application,
 )
+from services.workflow.recording import record_change
 from services.workflow.rules import TRANSITIONS, Actor, Authority, Capacity, pick_capacity
 
 
@@ -123,30 +124,19 @@ async def change_status(
     set_committed_value(application, "status", target)
     set_committed_value(application, "updated_at", now)
 
-    on_behalf_of = authority.on_behalf_of_id if capacity is Capacity.DEPUTY else None
-    saved_comment = None
-    if comment is not None:
-        saved_comment = Comment(
-            application_id=application.id,
-            author_id=actor.person_id,
-            text=comment,
-            created_at=now,
-        )
-        session.add(saved_comment)
-    entry = HistoryEntry(
-        application_id=application.id,
-        created_at=now,
-        actor_id=actor.person_id,
-        on_behalf_of_id=on_behalf_of,
-        actor_role=capacity.value,
-        channel=actor.channel,
-        action=HistoryAction.STATUS,
+    recorded = await record_change(
+        session,
+        application,
+        actor,
+        capacity,
+        authority,
+        HistoryAction.STATUS,
+        now=now,
         from_value=seen.value,
         to_value=target.value,
         comment=comment,
     )
-    session.add(entry)
-    await session.flush()
+    entry = recorded.history
     await notifications.status_changed(
         session,
         application,
@@ -163,6 +153,6 @@ async def change_status(
         new=target,
         capacity=capacity,
         history=entry,
-        comment=saved_comment,
-        on_behalf_of_id=on_behalf_of,
+        comment=recorded.comment,
+        on_behalf_of_id=entry.on_behalf_of_id,
     )
