@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.digest_1000 import populate
 from bot.fakeapi.spec import parse_html
-from bot.scheduler import run_passes
+from bot.passes import run_passes
 from handlers.director.callbacks import BulkAction, BulkCb, CardAction, CardCb
 from handlers.render import digest as digest_render
 from handlers.render.outgoing import Outgoing

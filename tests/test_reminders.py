@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.fakeapi.spec import parse_html
-from bot.scheduler import run_passes
+from bot.passes import run_passes
 from handlers.render import digest as digest_render
 from models import Application, Organization, OutboxMessage, ReminderLog, Role, Status
 from services.digest import Schedule

@@ -13,11 +13,11 @@ import time_machine
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.passes import schedule_from_settings
 from bot.scheduler import (
     JOB_ID,
     MISFIRE_GRACE_SECONDS,
     ScheduledWork,
-    schedule_from_settings,
 )
 from bot.settings import load_settings
 from models import DigestLog

@@ -9,7 +9,7 @@ import click
 from bot.cli.group import main, prepare_database, run_async, settings_or_exit
 
 if TYPE_CHECKING:
-    from bot.scheduler import PassesReport
+    from bot.passes import PassesReport
 
 
 @main.command()
@@ -39,8 +39,8 @@ def remind() -> None:
 
 def _passes_now(*, digests: bool = True, remind: bool = True, force: bool = False) -> PassesReport:
     """The scheduled passes run once now, whatever the time (`anytime`), on this process's
-    settings; the flags choose the passes (see `bot.scheduler.run_passes`)."""
-    from bot.scheduler import run_passes, schedule_from_settings
+    settings; the flags choose the passes (see `bot.passes.run_passes`)."""
+    from bot.passes import run_passes, schedule_from_settings
     from models.engine import create_engine, create_sessionmaker
 
     settings = settings_or_exit()

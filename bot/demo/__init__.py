@@ -109,7 +109,7 @@ class _Tick:
     """The «09:00» button: the scheduler's passes now, and the sender woken to send them."""
 
     def __init__(self, settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        from bot.scheduler import schedule_from_settings
+        from bot.passes import schedule_from_settings
 
         self.schedule = schedule_from_settings(settings)
         self.sessionmaker = sessionmaker
@@ -119,7 +119,7 @@ class _Tick:
         self.runtime = runtime
 
     async def __call__(self) -> dict[str, int]:
-        from bot.scheduler import run_passes
+        from bot.passes import run_passes
 
         report = await run_passes(self.sessionmaker, self.schedule, anytime=True, force=True)
         if self.runtime is not None:
