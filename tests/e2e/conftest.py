@@ -7,7 +7,7 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import migrate
 from bot.fakeapi import FakeTelegram
 from models.engine import create_engine, create_sessionmaker
+from tests.conftest import TEST_POOL_SIZE, make_database
 
 DPO_BOT = str(Path(sys.executable).with_name("dpo-bot"))
 TOKEN = "123456:TEST"
@@ -49,6 +50,8 @@ def bot_env(workdir: Path, database_url: str, api_url: str, **extra: str) -> dic
         WEB_HOST="127.0.0.1",
         WEB_PORT=str(free_port()),
         LOG_LEVEL="INFO",
+        # Bounded on PostgreSQL (the server is shared); ignored on SQLite.
+        DATABASE_POOL_SIZE="5",
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)
@@ -117,17 +120,23 @@ async def fake() -> AsyncIterator[FakeTelegram]:
         yield server
 
 
+# E2E_DATABASE=postgresql runs the suite on a new PostgreSQL database per test (CI runs both).
+E2E_DATABASE = os.environ.get("E2E_DATABASE", "sqlite")
+
+
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
-    migrate.upgrade(url)
-    return url
+def database_url(tmp_path: Path) -> Iterator[str]:
+    for url in make_database(E2E_DATABASE, tmp_path):
+        if E2E_DATABASE == "sqlite":
+            url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+        migrate.upgrade(url)
+        yield url
 
 
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """The bot's database as seen from the test, to seed it and to check what it holds."""
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, pool_size=TEST_POOL_SIZE)
     yield create_sessionmaker(engine)
     await engine.dispose()
 
