@@ -22,10 +22,11 @@ from typing import Final
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from models.engine import AdvisoryLock
+
 log = logging.getLogger(__name__)
 
-# Any constant shared by every replica; "dposch" as bytes.
-SCHEDULER_LOCK: Final = 0x6470_6F73_6368
+SCHEDULER_LOCK: Final = int(AdvisoryLock.SCHEDULER_LEASE)
 
 
 class Leadership:

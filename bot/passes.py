@@ -6,18 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Final
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
 from models import utcnow
-from models.engine import serialize
+from models.engine import AdvisoryLock, serialize
 from services import digest, reminders
 from services.calendar import WorkCalendar
-
-# The passes' transaction lock (any constant shared by every replica; "dpopas" as bytes).
-PASSES_LOCK: Final = 0x6470_6F70_6173
 
 
 def schedule_from_settings(settings: Settings) -> digest.Schedule:
@@ -69,7 +65,7 @@ async def run_passes(
     """
     now = now or utcnow()
     async with sessionmaker.begin() as session:
-        await serialize(session, PASSES_LOCK)
+        await serialize(session, AdvisoryLock.SCHEDULED_PASSES)
         roster = await digest.load_roster(session, schedule, schedule.today(now))
         digest_report = digest.PassReport()
         if digests:

@@ -15,12 +15,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from models import Base
-from models.engine import create_engine
+from models.engine import AdvisoryLock, create_engine
 
 config = context.config
 target_metadata = Base.metadata
-# Any constant shared by every replica; "dpo-bot migrate" as bytes.
-MIGRATION_LOCK = 0x6470_6F2D_6D69_67
 
 
 def _run(connection: Connection) -> None:
@@ -32,7 +30,8 @@ def _run(connection: Connection) -> None:
     )
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            lock = text("SELECT pg_advisory_xact_lock(:key)")
+            connection.execute(lock, {"key": int(AdvisoryLock.MIGRATIONS)})
         context.run_migrations()
 
 

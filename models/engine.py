@@ -19,9 +19,11 @@ and `bot.telegram.CommitBeforeCall`).
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Column, Insert, Table, event, insert, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -104,9 +106,36 @@ def create_sessionmaker(
     return async_sessionmaker(engine, expire_on_commit=False, info=dict(info or {}))
 
 
+class AdvisoryLock(IntEnum):
+    """The project's PostgreSQL advisory lock keys, in one place so that they never collide
+    (any constants shared by every replica; the ASCII of a short name)."""
+
+    MIGRATIONS = 0x6470_6F2D_6D69_67  # "dpo-mig": `migrations/env.py`
+    SCHEDULED_PASSES = 0x6470_6F70_6173  # "dpopas": `bot.passes.run_passes`
+    SCHEDULER_LEASE = 0x6470_6F73_6368  # "dposch": `bot.leader.Leadership`
+
+
 async def serialize(session: AsyncSession, key: int) -> None:
     """Make the session's transaction wait for every other one that asked with `key` (until it
     ends). PostgreSQL: a transaction-scoped advisory lock. SQLite: nothing more is needed, a
     writing transaction already holds the database's one write lock from BEGIN."""
     if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(key)})
+
+
+class InsertNew:
+    """An INSERT that skips rows whose key exists and returns the keys it wrote, compiled once
+    per dialect. SQLite: INSERT OR IGNORE (it would also skip a NOT NULL or CHECK violation,
+    which callers' rows cannot have); unlike the dialect's ON CONFLICT construct it is
+    cacheable, so SQLAlchemy compiles it once. PostgreSQL: ON CONFLICT (key) DO NOTHING."""
+
+    def __init__(self, table: Table, key: Column[Any]) -> None:
+        self._sqlite = insert(table).prefix_with("OR IGNORE").returning(key)
+        self._postgresql = (
+            postgresql.insert(table).on_conflict_do_nothing(index_elements=[key]).returning(key)
+        )
+
+    def statement(self, session: AsyncSession) -> Insert:
+        if session.get_bind().dialect.name == "sqlite":
+            return self._sqlite
+        return self._postgresql

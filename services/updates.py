@@ -13,31 +13,24 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import HandledUpdate, utcnow
+from models.engine import InsertNew
 
 # Telegram gives up retrying a webhook within a day; twice that is kept.
 RETENTION: Final = timedelta(hours=48)
 PRUNE_BATCH: Final = 5_000
 
 _TABLE: Any = HandledUpdate.__table__
-_CLAIM_SQLITE = insert(_TABLE).prefix_with("OR IGNORE").returning(_TABLE.c.update_id)
-_CLAIM_POSTGRESQL = (
-    postgresql.insert(_TABLE)
-    .on_conflict_do_nothing(index_elements=[_TABLE.c.update_id])
-    .returning(_TABLE.c.update_id)
-)
+_CLAIM = InsertNew(_TABLE, _TABLE.c.update_id)
 
 
 async def claim_update(session: AsyncSession, update_id: int, now: datetime | None = None) -> bool:
     """Record the update as handled in the session's transaction; False if it already was."""
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    statement = _CLAIM_SQLITE if sqlite else _CLAIM_POSTGRESQL
     result = await session.execute(
-        statement, {"update_id": update_id, "handled_at": now or utcnow()}
+        _CLAIM.statement(session), {"update_id": update_id, "handled_at": now or utcnow()}
     )
     return result.first() is not None
 

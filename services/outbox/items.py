@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, cast
 
-from sqlalchemy import Table, insert, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import OutboxChannel, OutboxMessage, OutboxPriority, OutboxState, Person, utcnow
+from models.engine import InsertNew
 from services.outbox.chunks import READ_CHUNK, WRITE_CHUNK, chunks
 
 # Kinds (OutboxItem.method) that are bulk by nature: scheduled, for many people at once.
@@ -76,7 +76,7 @@ async def enqueue_many(
     # The unique key is the guard: one INSERT that skips keys already in the table (written
     # before, or by a concurrent transaction) and returns the keys it wrote. No check first
     # and no savepoint: on the hot path of a decision that was four statements, now one.
-    statement = _insert_skipping_existing(session)
+    statement = _INSERT_NEW.statement(session)
     written = 0
     for chunk in chunks(rows, WRITE_CHUNK):
         result = await session.execute(statement, list(chunk))
@@ -84,21 +84,8 @@ async def enqueue_many(
     return written
 
 
-def _insert_skipping_existing(session: AsyncSession) -> Any:
-    if session.get_bind().dialect.name == "sqlite":
-        return _INSERT_NEW_SQLITE
-    return _INSERT_NEW_POSTGRESQL
-
-
-# SQLite: INSERT OR IGNORE skips a row whose key exists (it would also skip a NOT NULL or CHECK
-# violation, which rows built above cannot have). Unlike the dialect's ON CONFLICT construct it
-# is cacheable: SQLAlchemy compiles it once, not on every decision.
-_INSERT_NEW_SQLITE = insert(_TABLE).prefix_with("OR IGNORE").returning(_TABLE.c.key)
-_INSERT_NEW_POSTGRESQL = (
-    postgresql.insert(_TABLE)
-    .on_conflict_do_nothing(index_elements=[_TABLE.c.key])
-    .returning(_TABLE.c.key)
-)
+# One INSERT that skips keys already in the table and returns the keys it wrote.
+_INSERT_NEW = InsertNew(_TABLE, _TABLE.c.key)
 
 
 async def _rows(
