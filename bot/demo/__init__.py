@@ -26,11 +26,12 @@ from aiohttp.web import AppRunner, TCPSite
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import migrate
+from bot import migrate, serve
 from bot.app import Runtime
 from bot.demo.region import load_region
 from bot.demo.web import DemoSite
 from bot.fakeapi import FakeTelegram
+from bot.passes import run_passes, schedule_from_settings
 from bot.settings import Settings
 from models.engine import create_engine, create_sessionmaker
 
@@ -109,8 +110,6 @@ class _Tick:
     """The «09:00» button: the scheduler's passes now, and the sender woken to send them."""
 
     def __init__(self, settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        from bot.passes import schedule_from_settings
-
         self.schedule = schedule_from_settings(settings)
         self.sessionmaker = sessionmaker
         self.runtime: Runtime | None = None
@@ -119,8 +118,6 @@ class _Tick:
         self.runtime = runtime
 
     async def __call__(self) -> dict[str, int]:
-        from bot.passes import run_passes
-
         report = await run_passes(self.sessionmaker, self.schedule, anytime=True, force=True)
         if self.runtime is not None:
             self.runtime.sender.wake()
@@ -135,8 +132,6 @@ async def _serve(
     port: int,
     on_listening: Callable[[str], None] | None,
 ) -> None:
-    from bot.serve import run as run_bot
-
     # The backstop for a page that keeps a connection open past the stop.
     runner = AppRunner(site.app(), access_log=None, handle_signals=False, shutdown_timeout=5.0)
     await runner.setup()
@@ -145,7 +140,7 @@ async def _serve(
         bound = runner.addresses[0]
         if on_listening is not None:
             on_listening(f"http://{bound[0]}:{bound[1]}")
-        await run_bot(settings, on_ready=tick.attach)
+        await serve.run(settings, on_ready=tick.attach)
     finally:
         await runner.cleanup()
 
