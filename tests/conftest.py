@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -24,6 +25,45 @@ SAMPLES = Path(
     os.environ.get("DPO_SAMPLES", Path(__file__).resolve().parents[1] / "bot" / "samples")
 )
 FIXTURES = Path(__file__).parent / "fixtures"
+# The command line as a user runs it, from the environment the tests run in.
+DPO_BOT = str(Path(sys.executable).with_name("dpo-bot"))
+# Settings a developer's shell might carry that must not leak into a command under test.
+SCRUBBED_SETTINGS = (
+    "BOT_TOKEN",
+    "BOT_USERNAME",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "API_TOKEN",
+    "WEBHOOK_BASE_URL",
+    "WEBHOOK_OUT_URL",
+    "TELEGRAM_API_URL",
+)
+
+
+def clean_env(**settings: str) -> dict[str, str]:
+    """This process's environment without the bot's settings, plus `settings`."""
+    env = {k: v for k, v in os.environ.items() if k.upper() not in SCRUBBED_SETTINGS}
+    env.update(settings)
+    return env
+
+
+async def run_dpo_bot(
+    workdir: Path, *args: str, settings: dict[str, str], timeout: float = 180
+) -> tuple[int, str]:
+    """`dpo-bot ARGS` as a process with these settings: (exit code, stdout and stderr)."""
+    import asyncio
+
+    process = await asyncio.create_subprocess_exec(
+        DPO_BOT,
+        *args,
+        cwd=workdir,
+        env=clean_env(**settings),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=timeout)
+    return process.returncode or 0, output.decode(errors="replace")
+
 
 CYRILLIC = re.compile("[А-Яа-яЁё]")
 # «…» with one level of «…» inside, as in «МОУ «Еткульская СОШ»».

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.fakeapi import FakeTelegram
-from tests.conftest import FIXTURES, SAMPLES, english
-from tests.e2e.conftest import DPO_BOT, TOKEN
+from tests.conftest import DPO_BOT, FIXTURES, SAMPLES, english
+from tests.e2e.conftest import TOKEN
 
 SAMPLE_FILES = [SAMPLES / "people.csv", SAMPLES / "applications.csv", SAMPLES / "assessment.csv"]
 

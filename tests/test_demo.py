@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import subprocess
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -23,9 +21,9 @@ from bot.demo.web import MAX_TEXT, DemoSite
 from bot.fakeapi import FakeTelegram
 from models import Invitation, OutboxMessage, Person
 from models.enums import OutboxChannel, OutboxPriority, OutboxState
+from tests.conftest import DPO_BOT
 
 DIRECTOR = 1001
-DPO_BOT = str(Path(sys.executable).with_name("dpo-bot"))
 
 
 class Ticks:

@@ -14,21 +14,19 @@ import select
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-DPO_BOT = str(Path(sys.executable).with_name("dpo-bot"))
+from tests.conftest import DPO_BOT, clean_env
+
 URL_LINE = re.compile(r"open (http://127\.0\.0\.1:\d+)")
 # The demo starts the bot, migrates and imports before it prints its address.
 START_TIMEOUT = 90.0
 STEP_MS = 20_000
 COMMENT = "Ждём вас 03.02 в 10:00, аудитория 214"
-_SCRUB = ("BOT_TOKEN", "DATABASE_URL", "REDIS_URL", "TELEGRAM_API_URL", "API_TOKEN")
 
 
 def _chromium() -> str:
@@ -54,8 +52,7 @@ def _chromium() -> str:
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log_path = tmp_path_factory.mktemp("demo") / "demo.log"
-    env = {k: v for k, v in os.environ.items() if k.upper() not in _SCRUB}
-    env["PYTHONUNBUFFERED"] = "1"
+    env = clean_env(PYTHONUNBUFFERED="1")
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [DPO_BOT, "demo", "--port", "0"], stdout=subprocess.PIPE, stderr=log, env=env

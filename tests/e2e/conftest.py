@@ -6,7 +6,6 @@ import asyncio
 import os
 import signal
 import socket
-import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,21 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import migrate
 from bot.fakeapi import FakeTelegram
 from models.engine import create_engine, create_sessionmaker
-from tests.conftest import TEST_POOL_SIZE, make_database
+from tests.conftest import DPO_BOT, TEST_POOL_SIZE, clean_env, make_database
 
-DPO_BOT = str(Path(sys.executable).with_name("dpo-bot"))
 TOKEN = "123456:TEST"
-# Settings a developer's shell might carry that must not leak into the bot under test.
-_SCRUB = (
-    "BOT_TOKEN",
-    "BOT_USERNAME",
-    "DATABASE_URL",
-    "REDIS_URL",
-    "API_TOKEN",
-    "WEBHOOK_BASE_URL",
-    "WEBHOOK_OUT_URL",
-    "TELEGRAM_API_URL",
-)
 
 
 def free_port() -> int:
@@ -41,8 +28,7 @@ def free_port() -> int:
 
 
 def bot_env(workdir: Path, database_url: str, api_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k.upper() not in _SCRUB}
-    env.update(
+    env = clean_env(
         BOT_TOKEN=TOKEN,
         TELEGRAM_API_URL=api_url,
         DATABASE_URL=database_url,

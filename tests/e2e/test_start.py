@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.fakeapi import FakeTelegram, User
 from models import ConsentRecord, Role
 from tests import factories as f
-from tests.e2e.conftest import DPO_BOT, BotProcess, bot_env
+from tests.conftest import DPO_BOT
+from tests.e2e.conftest import BotProcess, bot_env
 
 TEACHER = User(id=5001, first_name="Мария", last_name="Иванова")
 

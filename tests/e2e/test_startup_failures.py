@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.fakeapi import FakeTelegram
-from tests.conftest import PG_ADMIN_DSN, _pg_unreachable_reason
-from tests.e2e.conftest import DPO_BOT, TOKEN, bot_env
+from tests.conftest import DPO_BOT, PG_ADMIN_DSN, _pg_unreachable_reason
+from tests.e2e.conftest import TOKEN, bot_env
 
 
 def free_port() -> int:

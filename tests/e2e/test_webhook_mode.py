@@ -23,26 +23,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def test_webhook_mode(
-    bot: BotProcess, fake: FakeTelegram, db: async_sessionmaker[AsyncSession]
-) -> None:
-    port = free_port()
+def webhook_mode(bot: BotProcess, port: int, **settings: str) -> None:
     bot.env.update(
         WEBHOOK_BASE_URL="https://bot.example.org",
         WEBHOOK_SECRET=SECRET,
         WEB_HOST="127.0.0.1",
         WEB_PORT=str(port),
+        **settings,
     )
-    await bot.start(wait=False)
-    call = await fake.wait_for(lambda c: c.method == "setWebhook", timeout=60)
-    assert call.params["url"] == "https://bot.example.org/telegram/webhook"
-    assert call.params["secret_token"] == SECRET
-    assert call.params["max_connections"] == 40
-    assert fake.calls_of("getUpdates") == []
 
-    fake.register_user(USER)
-    update = {
-        "update_id": 1,
+
+def start_update(update_id: int) -> dict[str, object]:
+    """The update Telegram pushes when USER sends /start."""
+    return {
+        "update_id": update_id,
         "message": {
             "message_id": 1,
             "date": 1_700_000_000,
@@ -52,6 +46,22 @@ async def test_webhook_mode(
             "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
         },
     }
+
+
+async def test_webhook_mode(
+    bot: BotProcess, fake: FakeTelegram, db: async_sessionmaker[AsyncSession]
+) -> None:
+    port = free_port()
+    webhook_mode(bot, port)
+    await bot.start(wait=False)
+    call = await fake.wait_for(lambda c: c.method == "setWebhook", timeout=60)
+    assert call.params["url"] == "https://bot.example.org/telegram/webhook"
+    assert call.params["secret_token"] == SECRET
+    assert call.params["max_connections"] == 40
+    assert fake.calls_of("getUpdates") == []
+
+    fake.register_user(USER)
+    update = start_update(1)
     url = f"http://127.0.0.1:{port}/telegram/webhook"
     async with aiohttp.ClientSession() as http:
         async with http.post(url, json=update) as response:
@@ -88,28 +98,12 @@ async def test_a_retried_webhook_update_is_handled_once_and_answered_after_handl
     bot: BotProcess, fake: FakeTelegram, db: async_sessionmaker[AsyncSession]
 ) -> None:
     port = free_port()
-    bot.env.update(
-        WEBHOOK_BASE_URL="https://bot.example.org",
-        WEBHOOK_SECRET=SECRET,
-        WEB_HOST="127.0.0.1",
-        WEB_PORT=str(port),
-        WEBHOOK_MAX_CONNECTIONS="12",
-    )
+    webhook_mode(bot, port, WEBHOOK_MAX_CONNECTIONS="12")
     await bot.start(wait=False)
     call = await fake.wait_for(lambda c: c.method == "setWebhook", timeout=60)
     assert call.params["max_connections"] == 12
     fake.register_user(USER)
-    update = {
-        "update_id": 77,
-        "message": {
-            "message_id": 1,
-            "date": 1_700_000_000,
-            "chat": USER.chat_dict(),
-            "from": USER.to_dict(),
-            "text": "/start",
-            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
-        },
-    }
+    update = start_update(77)
     url = f"http://127.0.0.1:{port}/telegram/webhook"
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
     async with aiohttp.ClientSession() as http:
