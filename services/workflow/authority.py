@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defaultload
 
 from models import Application, AssessmentResult, AssessmentSection, Deputy, Person, Role
 from services.region import DEFAULT_TZ
@@ -87,8 +88,15 @@ async def assessment_progress(session: AsyncSession, person_id: int) -> tuple[in
     return passed, total
 
 
-# Read on every press: built once, so SQLAlchemy computes its cache key once.
-_BY_NUMBER = select(Application).where(Application.number == bindparam("number"))
+# Read on every press: built once, so SQLAlchemy computes its cache key once. The applicant's
+# roles are not read on this path (authority is the actor's): not loading them saves a second
+# query and SQLAlchemy's select-in machinery on every press; touching them raises, so a new use
+# shows up in the tests rather than as a silent lazy load.
+_BY_NUMBER = (
+    select(Application)
+    .where(Application.number == bindparam("number"))
+    .options(defaultload(Application.applicant).raiseload(Person.role_rows))
+)
 
 
 async def get_application(session: AsyncSession, number: int) -> Application:
