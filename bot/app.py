@@ -28,6 +28,7 @@ from bot.middlewares import (
     UnitOfWorkMiddleware,
 )
 from bot.sender import OutboxSender
+from bot.sender.budget import PacedReplies, RedisBudget, SendBudget, SharedBudget
 from bot.settings import Settings
 from handlers.errors import on_error, on_refusal
 from handlers.render.outbox import OutboxRenderer
@@ -66,6 +67,7 @@ class Runtime:
     dispatcher: Dispatcher
     in_flight: InFlightMiddleware
     sender: OutboxSender
+    budget: SendBudget
 
 
 def build_dispatcher(
@@ -104,9 +106,24 @@ def build_dispatcher(
     return dispatcher, in_flight
 
 
+def build_budget(settings: Settings) -> SendBudget:
+    """Telegram's limits for this process: its own, or with Redis one for all replicas."""
+    shared: SharedBudget | None = None
+    if settings.redis_url:
+        shared = RedisBudget.from_url(
+            settings.redis_url,
+            rate=settings.send_rate,
+            per_chat_interval=settings.send_chat_interval,
+        )
+    return SendBudget(settings.send_rate, settings.send_chat_interval, shared=shared)
+
+
 def build_runtime(settings: Settings, bot: Bot) -> Runtime:
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
     sessionmaker = create_sessionmaker(engine, info=settings.session_info())
-    sender = OutboxSender(bot, sessionmaker, OutboxRenderer(settings))
+    budget = build_budget(settings)
+    # Inside `CommitBeforeCall` (installed with the bot): a reply waits with nothing open.
+    bot.session.middleware(PacedReplies(budget))
+    sender = OutboxSender(bot, sessionmaker, OutboxRenderer(settings), budget=budget)
     dispatcher, in_flight = build_dispatcher(settings, sessionmaker, sender.wake)
-    return Runtime(settings, engine, sessionmaker, dispatcher, in_flight, sender)
+    return Runtime(settings, engine, sessionmaker, dispatcher, in_flight, sender, budget)

@@ -138,6 +138,7 @@ async def run(settings: Settings, *, on_ready: Callable[[Runtime], None] | None 
                     await web_runner.cleanup()
     finally:
         await runtime.dispatcher.storage.close()
+        await runtime.budget.shared.close()
         await runtime.engine.dispose()
         # Closed here too when start-up failed before polling began (closing twice is harmless).
         await bot.session.close()

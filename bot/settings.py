@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     # Updates handled at once. More only queue up on one event loop (and crowd out the outbox
     # sender); fewer would leave the loop idle while answers travel.
     update_concurrency: int = Field(default=16, ge=1, le=1000)
+    # Telegram's limits (bot.sender.budget): messages a second overall, seconds between two new
+    # messages in one chat. With REDIS_URL, one budget for all replicas together.
+    send_rate: float = Field(default=30.0, gt=0, le=1000)
+    send_chat_interval: float = Field(default=1.0, ge=0, le=60)
     log_level: str = "INFO"
     # Version of the personal-data consent text; stored with every acceptance.
     consent_version: str = "2024-1"

@@ -118,6 +118,45 @@ def _pg_admin(sql: str) -> None:
     asyncio.run(run())
 
 
+REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+_redis_state: dict[str, str | None] = {}
+
+
+def redis_unreachable_reason() -> str | None:
+    """None when Redis answers at REDIS_TEST_URL, else why not (checked once per run)."""
+    if "reason" not in _redis_state:
+        import redis
+
+        client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=3)
+        try:
+            client.ping()
+            _redis_state["reason"] = None
+        except Exception as exc:  # any failure means "skip with the reason"
+            _redis_state["reason"] = f"Redis unreachable at {REDIS_TEST_URL}: {exc!r}"
+        finally:
+            client.close()
+    return _redis_state["reason"]
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A key prefix of this test's own on the shared Redis; its keys are deleted afterwards."""
+    reason = redis_unreachable_reason()
+    if reason:
+        pytest.skip(reason)
+    import redis
+
+    prefix = f"dpo-test:{uuid.uuid4().hex[:12]}"
+    yield prefix
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    try:
+        keys = list(client.scan_iter(f"{prefix}*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
 def make_database(kind: str, tmp_path: Path) -> Iterator[str]:
     """Yield the URL of a new, empty database of `kind`; drop it afterwards."""
     if kind == "sqlite":

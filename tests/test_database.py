@@ -103,7 +103,7 @@ async def test_a_process_opens_at_most_its_pool_of_postgresql_connections(db_url
 
 
 def test_the_pool_size_is_a_setting_used_by_the_bot(tmp_path: Path) -> None:
-    from bot.app import build_runtime
+    from bot.app import build_bot, build_runtime
     from bot.settings import load_settings
 
     settings = load_settings(
@@ -111,6 +111,6 @@ def test_the_pool_size_is_a_setting_used_by_the_bot(tmp_path: Path) -> None:
         database_pool_size=3,
         bot_token="123:abc",
     )
-    runtime = build_runtime(settings, object())  # type: ignore[arg-type]
+    runtime = build_runtime(settings, build_bot(settings))
     assert runtime.engine.pool.size() == 3  # type: ignore[attr-defined]
     assert runtime.engine.pool._max_overflow == 0  # type: ignore[attr-defined]

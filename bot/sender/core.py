@@ -14,8 +14,8 @@ from typing import Final
 from aiogram import Bot
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.sender.budget import SendBudget
 from bot.sender.jobs import Job, Renderer, Write
-from bot.sender.pacing import CallPacer
 from models import utcnow
 
 # Calls in flight at once: 30/s with round trips up to ~500 ms needs this many.
@@ -43,11 +43,14 @@ class SenderCore:
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = utcnow,
         concurrency: int = DEFAULT_CONCURRENCY,
+        budget: SendBudget | None = None,
     ) -> None:
         """`clock` (seconds, monotonic) paces the calls; `now` (aware UTC) is what is written
         to the database. Tests pass both from one controllable clock.
 
-        `batch`: the calls kept ready in hand while running (and claimed by one pass)."""
+        `batch`: the calls kept ready in hand while running (and claimed by one pass).
+        `budget`: Telegram's limits, shared with the handlers' replies (`bot.sender.budget`);
+        by default one of this sender's own at `rate_per_second` and `per_chat_interval`."""
         self._bot = bot
         self._sessionmaker = sessionmaker
         self._render = render
@@ -60,7 +63,8 @@ class SenderCore:
         self._clock = clock
         self._now = now
         self._concurrency = concurrency
-        self._pacer = CallPacer(rate_per_second, clock)
+        self._budget = budget or SendBudget(rate_per_second, per_chat_interval, clock=clock)
+        self._pacer = self._budget.pacer
         # A call must start early enough in the lease to end (request timeout included) before
         # the lease does; otherwise another replica could claim and send the message too.
         lease_seconds = lease.total_seconds()
@@ -116,6 +120,7 @@ class SenderCore:
         clock, now = self._clock(), self._now()
         for chat_id in [chat for chat, free in self._chat_free.items() if free <= clock]:
             del self._chat_free[chat_id]
+        self._budget.forget_idle()
         for chat_id in [chat for chat, until in self._chat_held.items() if until <= now]:
             del self._chat_held[chat_id]
         for person_id in [p for p, until in self._people_held.items() if until <= now]:

@@ -7,6 +7,7 @@ import asyncio
 import logging
 from datetime import timedelta
 
+from bot.sender.budget import counted, drawn
 from bot.sender.delivery import Delivery
 from bot.sender.jobs import Job
 from bot.sender.pacing import LIMIT_SLACK
@@ -50,6 +51,19 @@ class Dispatcher(Delivery):
                 # Then choose again: something more urgent may have come meanwhile.
                 await self._pause(delay)
                 continue
+            chat_id = job.outgoing.chat_id
+            refusal = await self._budget.shared.reserve(
+                chat_id, new_message=counted(job.outgoing.method)[1]
+            )
+            if refusal is not None:  # another replica's call took the slot or the chat
+                if refusal.chat:
+                    self._chat_free[chat_id] = self._clock() + refusal.seconds
+                else:
+                    await self._pause(refusal.seconds)
+                continue
+            jobs = self._chats.get(chat_id)
+            if not jobs or jobs[0] is not job or chat_id in self._busy:
+                continue  # changed while the shared budget answered: choose again
             self._start(job)
             started += 1
         return started
@@ -74,6 +88,9 @@ class Dispatcher(Delivery):
                 self._give_back_chat(chat_id, now)
                 continue
             free = self._chat_free.get(chat_id, 0.0)
+            if counted(head.outgoing.method)[1]:
+                # A handler's reply into this chat counts too.
+                free = max(free, self._budget.chat_free_at(chat_id))
             if free > clock:
                 if free > head.start_by:
                     # Too long for this lease: due again when the chat is free.
@@ -93,7 +110,7 @@ class Dispatcher(Delivery):
             del self._chats[chat_id]
         self._busy.add(chat_id)
         self._chat_free[chat_id] = self._clock() + self._per_chat_interval + LIMIT_SLACK
-        self._pacer.take()
+        self._budget.take(chat_id, new_message=counted(job.outgoing.method)[1])
         task = asyncio.create_task(self._call(job), name=f"outbox-{job.message_id}")
         self._calls.add(task)
         task.add_done_callback(self._calls.discard)
@@ -101,6 +118,7 @@ class Dispatcher(Delivery):
 
     async def _call(self, job: Job) -> None:
         chat_id = job.outgoing.chat_id
+        drawn.set(True)  # this task's call is counted: `PacedReplies` lets it through
         try:
             await self._deliver(job)
         except Exception as exc:  # a bug: the lease sends it again
