@@ -70,6 +70,11 @@ class OutboxMessage(Base):
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set while a sender holds the message (its lease) or it waits to be retried (after a 429,
+    # a 5xx, a network error): until then no replica claims a later message of the same
+    # recipient, so a chat's messages go out in order. Unlike `not_before`, a message merely
+    # scheduled for later (quiet hours) holds up nothing.
+    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The id of the message Telegram created, for later edits.

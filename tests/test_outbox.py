@@ -187,6 +187,43 @@ async def test_enqueue_many_100k_items_in_seconds(
     assert elapsed < 10, f"enqueue_many of 100,000 took {elapsed:.1f}s"
 
 
+async def test_a_recipients_messages_are_claimed_in_order_across_replicas(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    teacher = await make_person(sessionmaker, telegram_id=5101)
+    director = await make_person(sessionmaker, telegram_id=5102)
+    evening = await make_person(sessionmaker, telegram_id=5103)
+    async with sessionmaker.begin() as session:
+        await outbox.enqueue_many(
+            session, [item("t0", teacher), item("t1", teacher), item("d0", director)], now=NOW
+        )
+        # Scheduled for later (quiet hours, say): holds up nothing.
+        await outbox.enqueue(session, item("e0", evening), now=NOW + timedelta(hours=10))
+        await outbox.enqueue(session, item("e1", evening), now=NOW)
+
+    async def claim(now: datetime, limit: int = 10) -> list[str]:
+        async with sessionmaker.begin() as session:
+            claimed = await outbox.claim_due(session, limit=limit, lease=LEASE, now=now, per_chat=1)
+            return [message.key for message in claimed]
+
+    # Replica A takes each recipient's first message; replica B finds nothing more to take.
+    assert await claim(NOW) == ["t0", "d0", "e1"]
+    assert await claim(NOW) == []
+    # t0 is refused with a 429: it waits 5 s, and t1 with it (it would overtake otherwise).
+    first = await row(sessionmaker, "t0")
+    async with sessionmaker.begin() as session:
+        await outbox.mark_retry(
+            session, first.id, delay=timedelta(seconds=5), error="TelegramRetryAfter", now=NOW
+        )
+    assert await claim(NOW + timedelta(seconds=1)) == []
+    assert await claim(NOW + timedelta(seconds=5)) == ["t0"]
+    # Sent: the next one may go, to whichever replica claims it.
+    sent = await row(sessionmaker, "t0")
+    async with sessionmaker.begin() as session:
+        await outbox.mark_sent(session, sent.id, telegram_message_id=1, now=NOW)
+    assert await claim(NOW + timedelta(seconds=6)) == ["t1"]
+
+
 async def test_claim_due_leases(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     person_id = await make_person(sessionmaker, telegram_id=5009)
     unlinked = await make_person(sessionmaker)
@@ -205,8 +242,9 @@ async def test_claim_due_leases(sessionmaker: async_sessionmaker[AsyncSession]) 
             return [message.key for message in claimed]
 
     assert await claim(NOW, limit=2) == ["m0", "m1"]
-    assert await claim(NOW) == ["m2"]
-    assert await claim(NOW + timedelta(seconds=1)) == []  # all leased
+    # m2 waits while earlier messages of its recipient are leased (by this or another replica).
+    assert await claim(NOW) == []
+    assert await claim(NOW + timedelta(seconds=1)) == []
     first = await row(sessionmaker, "m0")
     assert first.attempts == 1 and first.not_before == NOW + LEASE
     # The lease ran out (a crash, say): due again, and counted again.
@@ -250,9 +288,14 @@ async def test_outcomes(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
 async def test_concurrent_claims_never_share_a_row(
     engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    person_id = await make_person(sessionmaker, telegram_id=5011)
+    # One message each for 200 recipients (a recipient's messages are claimed one lease at a
+    # time, see the test above).
     async with sessionmaker.begin() as session:
-        await outbox.enqueue_many(session, [item(f"m{i}", person_id) for i in range(200)], now=NOW)
+        people = [await f.person(session, None, telegram_id=6000 + i) for i in range(200)]
+        await session.flush()
+        await outbox.enqueue_many(
+            session, [item(f"m{i}", person.id) for i, person in enumerate(people)], now=NOW
+        )
     claimed: list[int] = []
 
     if engine.dialect.name == "postgresql":
@@ -360,9 +403,26 @@ async def test_claim_takes_chats_in_turn(sessionmaker: async_sessionmaker[AsyncS
         "edit c",
         "busy1",
     ]
-    assert await claim_keys(sessionmaker, limit=50, per_chat=2) == ["busy2", "edit b", "busy3"]
+    # While busy0 and busy1 are leased, the recipient's later messages wait for them.
+    assert await claim_keys(sessionmaker, limit=50, per_chat=2) == ["edit b"]
+    async with sessionmaker.begin() as session:
+        for key in ("busy0", "busy1", "other", "edit a", "edit b", "edit c"):
+            message = await session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
+            assert message is not None
+            await outbox.mark_sent(session, message.id, telegram_message_id=None, now=NOW)
+    assert await claim_keys(sessionmaker, limit=50, per_chat=2) == ["busy2", "busy3"]
+    async with sessionmaker.begin() as session:
+        await outbox.release_claim(
+            session,
+            list(
+                await session.scalars(
+                    select(OutboxMessage.id).where(OutboxMessage.key.in_(["busy2", "busy3"]))
+                )
+            ),
+            not_before=NOW,
+        )
     assert await claim_keys(sessionmaker, limit=50, skip_people=[busy]) == []
-    assert await claim_keys(sessionmaker, limit=1, skip_people=[other]) == ["busy4"]
+    assert await claim_keys(sessionmaker, limit=1, skip_people=[other]) == ["busy2"]
 
 
 async def test_prune_deletes_only_old_sent_and_failed_rows_in_batches(

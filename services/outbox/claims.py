@@ -8,8 +8,9 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Final
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from models import OutboxChannel, OutboxMessage, OutboxPriority, OutboxState, utcnow
 from services.outbox.chunks import READ_CHUNK, chunks
@@ -39,11 +40,14 @@ async def claim_due(
     `per_chat` caps the messages taken from one chat, `skip_people` leaves out recipients (the
     sender's chats that already have work in hand), `max_priority` the less urgent messages.
 
-    Leasing moves `not_before` to now + lease and counts an attempt, so a second claim before
-    the lease ends (here, on another replica, or after a crash) skips them. On PostgreSQL the
-    chosen rows are locked FOR UPDATE SKIP LOCKED (a few spare candidates are chosen for rows
-    another replica holds): concurrent claims never wait on or share a row. On SQLite the
-    clause is not rendered; there every transaction holds the write lock from BEGIN (see
+    Leasing moves `not_before` (and `held_until`) to now + lease and counts an attempt, so a
+    second claim before the lease ends (here, on another replica, or after a crash) skips them.
+    A recipient's message is not claimed while an earlier one of theirs (in the order above) is
+    held, leased or waiting to be retried: one replica sends a chat's messages, in order.
+
+    On PostgreSQL the chosen rows are locked FOR UPDATE SKIP LOCKED (a few spare candidates are
+    chosen for rows another replica holds): concurrent claims never wait on or share a row. On
+    SQLite the clause is not rendered; there every transaction holds the write lock from BEGIN (see
     models.engine), which serialises claims just as well.
     """
     now = now or utcnow()
@@ -54,7 +58,19 @@ async def claim_due(
     ]
     if max_priority is not None:
         due.append(OutboxMessage.priority <= int(max_priority))
-    wanted = list(due)
+    earlier = aliased(OutboxMessage)
+    wanted = [
+        *due,
+        ~exists().where(
+            earlier.person_id == OutboxMessage.person_id,
+            earlier.state == OutboxState.PENDING,
+            earlier.held_until > now,
+            or_(
+                earlier.priority < OutboxMessage.priority,
+                and_(earlier.priority == OutboxMessage.priority, earlier.id < OutboxMessage.id),
+            ),
+        ),
+    ]
     if skip_people:
         wanted.append(
             or_(OutboxMessage.person_id.is_(None), OutboxMessage.person_id.not_in(skip_people))
@@ -111,7 +127,7 @@ async def claim_due(
             OutboxMessage.state == OutboxState.PENDING,
             OutboxMessage.not_before <= now,
         )
-        .values(not_before=now + lease, attempts=OutboxMessage.attempts + 1)
+        .values(not_before=now + lease, held_until=now + lease, attempts=OutboxMessage.attempts + 1)
         .returning(OutboxMessage),
         execution_options={"synchronize_session": False, "populate_existing": True},
     )
@@ -132,6 +148,7 @@ async def release_claim(
             .where(OutboxMessage.id.in_(chunk), OutboxMessage.state == OutboxState.PENDING)
             .values(
                 not_before=not_before,
+                held_until=None,
                 attempts=case((OutboxMessage.attempts > 0, OutboxMessage.attempts - 1), else_=0),
             )
             .execution_options(synchronize_session=False)

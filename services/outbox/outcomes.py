@@ -44,11 +44,14 @@ async def mark_retry(
     error: str,
     now: datetime | None = None,
 ) -> None:
+    due = (now or utcnow()) + delay
+    # Held until then: the recipient's later messages wait for this one (in order).
     await _set(
         session,
         message_id,
         state=OutboxState.PENDING,
-        not_before=(now or utcnow()) + delay,
+        not_before=due,
+        held_until=due,
         last_error=error[:MAX_ERROR],
     )
 

@@ -23,7 +23,7 @@ async def release_held(
     result = await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.person_id == person_id, OutboxMessage.state == OutboxState.HELD)
-        .values(state=OutboxState.PENDING, not_before=now or utcnow())
+        .values(state=OutboxState.PENDING, not_before=now or utcnow(), held_until=None)
         .execution_options(synchronize_session=False)
     )
     return rowcount(result)
