@@ -32,6 +32,7 @@ from bot.sender.budget import PacedReplies, RedisBudget, SendBudget, SharedBudge
 from bot.settings import Settings
 from handlers.errors import on_error, on_refusal
 from handlers.render.outbox import OutboxRenderer
+from models.clock import DatabaseClock
 from models.engine import create_engine, create_sessionmaker
 from services.calendar import WorkCalendar
 from services.workflow import WorkflowError
@@ -68,6 +69,7 @@ class Runtime:
     in_flight: InFlightMiddleware
     sender: OutboxSender
     budget: SendBudget
+    clock: DatabaseClock
 
 
 def build_dispatcher(
@@ -124,6 +126,8 @@ def build_runtime(settings: Settings, bot: Bot) -> Runtime:
     budget = build_budget(settings)
     # Inside `CommitBeforeCall` (installed with the bot): a reply waits with nothing open.
     bot.session.middleware(PacedReplies(budget))
-    sender = OutboxSender(bot, sessionmaker, OutboxRenderer(settings), budget=budget)
+    # Leases on the database's clock: replicas whose clocks differ still agree on them.
+    clock = DatabaseClock(engine)
+    sender = OutboxSender(bot, sessionmaker, OutboxRenderer(settings), budget=budget, now=clock.now)
     dispatcher, in_flight = build_dispatcher(settings, sessionmaker, sender.wake)
-    return Runtime(settings, engine, sessionmaker, dispatcher, in_flight, sender, budget)
+    return Runtime(settings, engine, sessionmaker, dispatcher, in_flight, sender, budget, clock)

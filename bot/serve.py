@@ -61,6 +61,7 @@ async def run(settings: Settings, *, on_ready: Callable[[Runtime], None] | None 
             runtime.sessionmaker,
             settings.webhook_out_url,
             settings.webhook_out_secret.get_secret_value(),
+            now=runtime.clock.now,
         )
         if settings.webhook_out_url and settings.webhook_out_secret
         else None
@@ -75,6 +76,9 @@ async def run(settings: Settings, *, on_ready: Callable[[Runtime], None] | None 
         me = await bot.get_me()
         log.info("bot @%s (id %s) started", me.username, me.id)
         await set_commands(bot)
+        # The senders' leases are on the database's clock: read it before they claim.
+        await runtime.clock.try_sync()
+        tasks.append(asyncio.create_task(runtime.clock.run(), name="database-clock"))
         tasks.append(asyncio.create_task(runtime.sender.run(), name="outbox-sender"))
         if webhooks is not None:
             tasks.append(asyncio.create_task(webhooks.run(), name="webhooks-out"))

@@ -112,5 +112,7 @@ def test_the_pool_size_is_a_setting_used_by_the_bot(tmp_path: Path) -> None:
         bot_token="123:abc",
     )
     runtime = build_runtime(settings, build_bot(settings))
+    # The sender leases on the database's clock.
+    assert runtime.sender._now == runtime.clock.now and runtime.clock.remote
     assert runtime.engine.pool.size() == 3  # type: ignore[attr-defined]
     assert runtime.engine.pool._max_overflow == 0  # type: ignore[attr-defined]
