@@ -540,6 +540,23 @@ async def test_a_forged_status_in_the_button_is_refused(harness: Harness) -> Non
     assert await status(h, 60001) is Status.NEW
 
 
+async def test_an_outsiders_forged_press_learns_nothing_of_the_application(
+    harness: Harness,
+) -> None:
+    """Authority is checked before the status: another school's teacher pressing a forged
+    button with a stale status is not told the application's status."""
+    h = harness
+    await setup(h)
+    listing = await my(h, OTHER_TEACHER)
+    for data in ("my:wy:60001:0:x:", "my:wy:60001:0:a:", "my:wy:60001:0:n:"):
+        answer = await press_data(h, listing, data, OTHER_TEACHER)
+        assert answer.get("show_alert") is True, data
+        assert "нет прав на это действие с заявкой №60001" in answer["text"], data
+        assert "статус" not in answer["text"] and "Не обработана" not in answer["text"], data
+    assert await status(h, 60001) is Status.NEW
+    assert await rows(h, HistoryEntry) == []
+
+
 # --- a reply to a comment -------------------------------------------------------------------
 
 

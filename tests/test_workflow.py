@@ -36,6 +36,9 @@ ACTORS = (
     "system",
 )
 
+# Actors with no capacity at all on the application.
+OUTSIDERS = {"other_director", "colleague"}
+
 ALLOWED: dict[tuple[Status, Status], set[str]] = {
     (Status.NEW, Status.APPROVED): {"director", "deputy", "system"},
     (Status.NEW, Status.CANCELLED): {"applicant", "director", "deputy", "staff", "system"},
@@ -106,6 +109,13 @@ async def test_transition_table(
                 session, world.app, target, world.actors[who], seen=current, now=NOW
             )
             assert change.old == current and change.new == target
+        elif who in OUTSIDERS:
+            # No standing on the application: refused before its status is compared or named.
+            with pytest.raises(NotAllowed) as refused:
+                await workflow.change_status(
+                    session, world.app, target, world.actors[who], seen=current, now=NOW
+                )
+            assert refused.value.current is None
         else:
             expected = TransitionNotAllowed if (current, target) not in ALLOWED else NotAllowed
             with pytest.raises(expected):

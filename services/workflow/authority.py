@@ -8,13 +8,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defaultload
 
-from models import Application, AssessmentResult, AssessmentSection, Deputy, Person, Role
+from models import (
+    Application,
+    AssessmentResult,
+    AssessmentSection,
+    Deputy,
+    Person,
+    PersonRole,
+    Role,
+)
 from services.region import DEFAULT_TZ
-from services.workflow.errors import ApplicationNotFound
+from services.workflow.errors import ApplicationNotFound, NotAllowed
 from services.workflow.rules import Actor, Authority, Capacity
 
 
@@ -32,7 +40,14 @@ async def authority_of(
     if person is None:
         return Authority(frozenset())
     capacities: set[Capacity] = set()
-    roles = person.roles
+    if "role_rows" in inspect(person).unloaded:
+        # The actor is this application's applicant, met first through `_BY_NUMBER` (which
+        # does not load an applicant's roles): read them now.
+        roles = set(
+            await session.scalars(select(PersonRole.role).where(PersonRole.person_id == person.id))
+        )
+    else:
+        roles = person.roles
     if application.applicant_id == person.id:
         capacities.add(Capacity.APPLICANT)
     if Role.STAFF in roles:
@@ -86,6 +101,18 @@ async def assessment_progress(session: AsyncSession, person_id: int) -> tuple[in
         or 0
     )
     return passed, total
+
+
+async def standing_of(
+    session: AsyncSession, actor: Actor, application: Application, today: date
+) -> Authority:
+    """`authority_of`, checked first on every path: an actor with no capacity at all on the
+    application is refused before anything about it (its status, its group) is compared, so the
+    refusal tells an outsider nothing of it."""
+    authority = await authority_of(session, actor, application, today)
+    if not authority.capacities:
+        raise NotAllowed(None)
+    return authority
 
 
 # Read on every press: built once, so SQLAlchemy computes its cache key once. The applicant's

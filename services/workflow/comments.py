@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Application, Comment, HistoryAction, utcnow
 from services import notifications
 from services.region import DEFAULT_TZ
-from services.workflow.authority import authority_of, get_application, local_today
+from services.workflow.authority import get_application, local_today, standing_of
 from services.workflow.errors import (
     COMMENT_MAX_LENGTH,
     CommentTooLong,
@@ -50,10 +50,10 @@ async def add_comment(
     now = now or utcnow()
     if isinstance(application, int):
         application = await get_application(session, application)
+    authority = await standing_of(session, actor, application, local_today(now, tz))
     checked = check_comment(text)
     if checked is None:
         raise EmptyComment
-    authority = await authority_of(session, actor, application, local_today(now, tz))
     capacity = pick_capacity(authority.capacities, frozenset(Capacity), actor.acting_as)
     if capacity is None:
         raise NotAllowed(application.status)

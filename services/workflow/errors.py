@@ -69,9 +69,13 @@ class TransitionNotAllowed(WorkflowError):
 
 
 class NotAllowed(WorkflowError):
-    """The actor may not do this to this application (another school, wrong role...)."""
+    """The actor may not do this to this application (another school, wrong role...).
 
-    def __init__(self, current: Status) -> None:
+    `current` is None when the actor has no standing on the application at all (another
+    school's director, say): the refusal then tells nothing of it, its status included.
+    """
+
+    def __init__(self, current: Status | None) -> None:
         super().__init__("not allowed")
         self.current = current
 

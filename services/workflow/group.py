@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Application, Group, HistoryAction, HistoryEntry, utcnow
 from services import notifications
 from services.region import DEFAULT_TZ
-from services.workflow.authority import authority_of, get_application, local_today
+from services.workflow.authority import get_application, local_today, standing_of
 from services.workflow.errors import GroupNotAllowed, NotAllowed, names_the_application
 from services.workflow.recording import record_change
 from services.workflow.rules import GROUP_CHANGE, Actor, Capacity, pick_capacity
@@ -46,13 +46,14 @@ async def change_group(
     now = now or utcnow()
     if isinstance(application, int):
         application = await get_application(session, application)
+    # Authority first: an outsider learns nothing of the application or its groups.
+    authority = await standing_of(session, actor, application, local_today(now, tz))
     new_group = await session.get(Group, group_id)
     old_group = application.group
     if new_group is None or (
         new_group.program_id != old_group.program_id and actor.person_id is not None
     ):
         raise GroupNotAllowed("the group is not one of this program's")
-    authority = await authority_of(session, actor, application, local_today(now, tz))
     capacity = pick_capacity(
         authority.capacities,
         frozenset(c for c, statuses in GROUP_CHANGE.items() if application.status in statuses),

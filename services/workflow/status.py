@@ -19,9 +19,9 @@ from services import notifications
 from services.region import DEFAULT_TZ
 from services.workflow.authority import (
     assessment_progress,
-    authority_of,
     get_application,
     local_today,
+    standing_of,
 )
 from services.workflow.comments import check_comment
 from services.workflow.errors import (
@@ -66,12 +66,13 @@ async def check_status_change(
     now = now or utcnow()
     if isinstance(application, int):
         application = await get_application(session, application)
+    # Authority first: an outsider learns nothing of the application, not even its status.
+    authority = await standing_of(session, actor, application, local_today(now, tz))
     if application.status != seen:
         raise StaleStatus(seen, application.status)
     allowed = TRANSITIONS.get((seen, target))
     if allowed is None:
         raise TransitionNotAllowed(seen, target)
-    authority = await authority_of(session, actor, application, local_today(now, tz))
     capacity = pick_capacity(authority.capacities, allowed | {Capacity.SYSTEM}, actor.acting_as)
     if capacity is None:
         raise NotAllowed(application.status)
