@@ -108,3 +108,64 @@ async def test_unknown_format_is_refused(sessionmaker: Maker, tmp_path: Path) ->
         with pytest.raises(ExportError):
             await export_applications_bytes(session, "pdf")
     assert names(folder) == []
+
+
+HOSTILE = '=HYPERLINK("http://example.org/x","Открыть")'
+
+
+async def _plant_formulas(sessionmaker: Maker) -> None:
+    """Values a spreadsheet would run: a program title, a group description, a category."""
+    from sqlalchemy import select
+
+    from models import Group, Program
+
+    async with sessionmaker.begin() as session:
+        program = await session.scalar(select(Program).order_by(Program.id).limit(1))
+        group = await session.scalar(select(Group).order_by(Group.id).limit(1))
+        assert program is not None and group is not None
+        program.title = HOSTILE
+        program.categories = "@SUM(1+1)*cmd|' /C calc'!A0"
+        group.description = "-2+3+cmd|' /C calc'!A0"
+
+
+async def test_csv_export_neutralises_formulas_and_imports_back_unchanged(
+    sessionmaker: Maker, tmp_path: Path
+) -> None:
+    await import_samples(sessionmaker)
+    await _plant_formulas(sessionmaker)
+    async with sessionmaker() as session:
+        data = await export_applications_bytes(session, "csv")
+    import csv as csv_module
+
+    rows = list(csv_module.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert "'" + HOSTILE in cells and HOSTILE not in cells
+    assert "'@SUM(1+1)*cmd|' /C calc'!A0" in cells
+    assert "'-2+3+cmd|' /C calc'!A0" in cells
+    # No cell a spreadsheet would read as a formula.
+    assert not [c for c in cells if c[:1] in ("=", "@") or c.startswith(("+c", "-2+"))]
+
+    before = await dump(sessionmaker)
+    path = tmp_path / "export.csv"
+    path.write_bytes(data)
+    report = await run(sessionmaker, path, now=LATER)
+    assert report.errors == [] and report.applications.unchanged == 5
+    assert await dump(sessionmaker) == before
+
+
+async def test_xlsx_export_writes_formulas_as_text_cells(sessionmaker: Maker) -> None:
+    await import_samples(sessionmaker)
+    await _plant_formulas(sessionmaker)
+    async with sessionmaker() as session:
+        data = await export_applications_bytes(session, ExportFormat.XLSX)
+    sheet = load_workbook(io.BytesIO(data))["Заявки"]
+    titles = [row[5] for row in sheet.iter_rows(min_row=2)]
+    planted = [cell for cell in titles if cell.value == HOSTILE]
+    assert planted, "the title is exported as it is"
+    assert all(cell.data_type == "s" for cell in planted)  # a string, not a formula
+    assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+
+    before = await dump(sessionmaker)
+    report = await run_bytes(sessionmaker, data, "export.xlsx", now=LATER)
+    assert report.errors == [] and report.applications.unchanged == 5
+    assert await dump(sessionmaker) == before

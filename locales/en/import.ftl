@@ -10,6 +10,9 @@ import-looks-like-utf16 = {" "}(looks like UTF-16)
 import-empty-file = the file is empty
 import-csv-unparsed = the CSV cannot be parsed: { $error }
 import-xlsx-unreadable = the XLSX cannot be read: { $error }
+import-xlsx-too-large = the XLSX unpacks to { $mb } MB, beyond the limit of { $limit } MB: split the table or save it as CSV (UTF-8)
+import-xlsx-inflated = the XLSX of { $kb } KB unpacks to { $mb } MB, which real tables never do: save the data again, or as CSV (UTF-8)
+import-xlsx-too-many-rows = the sheet has { $rows } rows, beyond Excel's limit ({ $limit }): the file is damaged or not made by Excel
 import-not-read = not read: { $reason }
 
 # The kinds of file.

@@ -12,6 +12,9 @@ import-looks-like-utf16 = {" "}(похоже на UTF-16)
 import-empty-file = файл пуст
 import-csv-unparsed = не удалось разобрать CSV: { $error }
 import-xlsx-unreadable = не удалось прочитать XLSX: { $error }
+import-xlsx-too-large = XLSX распаковывается в { $mb } МБ, больше предела в { $limit } МБ: разделите таблицу или сохраните её как CSV (UTF-8)
+import-xlsx-inflated = XLSX из { $kb } КБ распаковывается в { $mb } МБ — так настоящие таблицы не сжимаются: сохраните данные заново или как CSV (UTF-8)
+import-xlsx-too-many-rows = на листе { $rows } строк — больше предела Excel ({ $limit }): файл повреждён или собран не в Excel
 import-not-read = не прочитан: { $reason }
 
 # The kinds of file.

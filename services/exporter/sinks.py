@@ -11,6 +11,7 @@ from typing import IO, Any, Final, Protocol
 
 from services.i18n import Language, catalogue
 from services.importer import DATE_FORMAT
+from services.tabular.formulas import is_formula_like, neutralised
 
 _t = catalogue(Language.RU).text
 SHEET_TITLE: Final = _t("export-sheet-title")
@@ -32,7 +33,7 @@ class _CsvSink:
     def write(self, rows: Sequence[list[Any]]) -> None:
         buffer = io.StringIO()
         csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(
-            [[_text(value) for value in row] for row in rows]
+            [[neutralised(_text(value)) for value in row] for row in rows]
         )
         self.stream.write(buffer.getvalue().encode("utf-8"))
 
@@ -72,6 +73,11 @@ class _XlsxSink:
                 if isinstance(value, date):
                     cell = WriteOnlyCell(self.sheet, value=value)
                     cell.number_format = "DD.MM.YYYY"
+                    cells.append(cell)
+                elif isinstance(value, str) and is_formula_like(value):
+                    # A string cell, never a formula (`services.tabular.formulas`).
+                    cell = WriteOnlyCell(self.sheet, value=value)
+                    cell.data_type = "s"
                     cells.append(cell)
                 else:
                     cells.append(value)

@@ -9,6 +9,7 @@ from typing import Any
 
 from services.i18n import Message
 from services.tabular.encoding import _csv_encoding
+from services.tabular.formulas import restored
 from services.tabular.sheet import UTF8, Sheet, TabularError, _Interner
 
 
@@ -68,6 +69,6 @@ def _csv_rows(reader: Any, offset: int) -> Iterator[tuple[int, list[str]]]:
         line = offset + previous_end + 1
         previous_end = reader.line_num
         intern = interned.setdefault
-        row = [intern(cell, cell) for cell in map(str.strip, cells)]
+        row = [intern(cell, cell) for cell in (restored(c.strip()) for c in cells)]
         if any(row):
             yield line, row
