@@ -142,3 +142,27 @@ async def test_any_value_of_matches_what_a_string_field_matched(
     family: type[CallbackData], data: str, matched: bool
 ) -> None:
     assert await AnyValueOf(family)(_press(data)) is matched
+
+
+HUGE = str(2**64)
+
+
+def _with_huge_ints(packed: str) -> list[str]:
+    """The packed string with each integer field in turn replaced by one beyond 64 bits."""
+    prefix, *parts = packed.split(":")
+    forged = []
+    for index, part in enumerate(parts):
+        if part.isdigit():
+            forged.append(":".join([prefix, *parts[:index], HUGE, *parts[index + 1 :]]))
+    return forged
+
+
+@pytest.mark.parametrize(("data", "packed"), [p for p in PACKED if _with_huge_ints(p[1])])
+def test_integers_beyond_64_bits_are_not_a_button(data: CallbackData, packed: str) -> None:
+    """They would fail in the database (OverflowError): such a press matches no family and
+    gets the answer of an outdated button."""
+    family = type(data)
+    for forged in _with_huge_ints(packed):
+        with pytest.raises(ValueError):
+            family.unpack(forged)
+        assert family.unpack(forged.replace(HUGE, str(2**63 - 1)))  # the largest one fits

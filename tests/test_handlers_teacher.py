@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pytest
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select
 
@@ -555,6 +556,20 @@ async def test_an_outsiders_forged_press_learns_nothing_of_the_application(
         assert "статус" not in answer["text"] and "Не обработана" not in answer["text"], data
     assert await status(h, 60001) is Status.NEW
     assert await rows(h, HistoryEntry) == []
+
+
+async def test_a_press_with_an_integer_beyond_64_bits_is_an_outdated_button(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    h = harness
+    await setup(h)
+    listing = await my(h)
+    huge = 2**64
+    for data in (f"my:o:{huge}:0::", f"my:o:60001:{huge}::", f"r:60001:{huge}", f"c:ok:{huge}:n:"):
+        answer = await press_data(h, listing, data, TEACHER)
+        assert answer.get("show_alert") is True and "устарела" in answer["text"], data
+    assert "OverflowError" not in caplog.text and "Traceback" not in caplog.text
+    assert await status(h, 60001) is Status.NEW
 
 
 # --- a reply to a comment -------------------------------------------------------------------

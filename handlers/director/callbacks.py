@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from handlers.callback_types import Int64
 from models import Status
 
 STATUS_CODES = {"new": "n", "approved": "a", "cancelled": "c", "included": "i"}
@@ -33,7 +34,7 @@ class CardCb(CallbackData, prefix="c"):
     """A button on an application card."""
 
     action: CardAction
-    number: int
+    number: Int64
     seen: str = ""  # the status code the card showed, for compare-and-set
     tab: str = ""  # i (information), c (comments), h (history), g (group change)
 
@@ -41,8 +42,8 @@ class CardCb(CallbackData, prefix="c"):
 class GroupCb(CallbackData, prefix="gr"):
     """A group chosen on the «Смена группы» tab."""
 
-    number: int
-    group: int
+    number: Int64
+    group: Int64
 
 
 # The list's status filters by code; * is all.
@@ -52,8 +53,8 @@ FILTER_OF = {status: code for code, status in FILTERS.items()}
 
 class ListCb(CallbackData, prefix="l"):
     status: str  # n, a, c, i or * (all)
-    page: int = 0  # from 0
-    searching: int = 0  # 1: within the surname search kept in the conversation data
+    page: Int64 = 0  # from 0
+    searching: Int64 = 0  # 1: within the surname search kept in the conversation data
 
 
 class BulkAction(StrEnum):
@@ -66,4 +67,4 @@ class BulkCb(CallbackData, prefix="b"):
     """«Одобрить все» under a list or a digest, and its confirmation."""
 
     action: BulkAction
-    searching: int = 0
+    searching: Int64 = 0

@@ -14,6 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
+from handlers.callback_types import Int64
 from handlers.config import HandlerSettings
 from handlers.render.cards import fmt_date
 from models import Person, utcnow
@@ -44,8 +45,8 @@ class DeputyCb(CallbackData, prefix="dep"):
     """A button of /deputy."""
 
     action: DeputyAction
-    target: int = 0  # the colleague picked or the deputyship revoked
-    page: int = 0
+    target: Int64 = 0  # the colleague picked or the deputyship revoked
+    page: Int64 = 0
 
 
 def button(text: str, act: DeputyAction, id_: int = 0, page: int = 0) -> InlineKeyboardButton:

@@ -7,17 +7,18 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from handlers.callback_types import Int64
 from services import overview
 
 
 class QueueCb(CallbackData, prefix="sq"):
     """The queue screen: the filters (ids, 0 for all) and the page."""
 
-    municipality: int = 0
-    school: int = 0
-    program: int = 0
-    group: int = 0
-    page: int = 0
+    municipality: Int64 = 0
+    school: Int64 = 0
+    program: Int64 = 0
+    group: Int64 = 0
+    page: Int64 = 0
 
 
 class PickKind(StrEnum):
@@ -33,11 +34,11 @@ class PickCb(CallbackData, prefix="sk"):
     """A filter's choices: the kind; the current filters ride along; the page."""
 
     kind: PickKind
-    municipality: int = 0
-    school: int = 0
-    program: int = 0
-    group: int = 0
-    page: int = 0
+    municipality: Int64 = 0
+    school: Int64 = 0
+    program: Int64 = 0
+    group: Int64 = 0
+    page: Int64 = 0
 
 
 class StaffAction(StrEnum):
@@ -54,8 +55,8 @@ class StaffCb(CallbackData, prefix="sc"):
     """A button of a staff card."""
 
     action: StaffAction
-    number: int
-    group: int = 0
+    number: Int64
+    group: Int64 = 0
 
 
 class AllAction(StrEnum):
@@ -68,18 +69,18 @@ class AllCb(CallbackData, prefix="sa"):
     """«Включить всех» and its confirmation."""
 
     action: AllAction
-    municipality: int = 0
-    school: int = 0
-    program: int = 0
-    group: int = 0
+    municipality: Int64 = 0
+    school: Int64 = 0
+    program: Int64 = 0
+    group: Int64 = 0
 
 
 class AssessCb(CallbackData, prefix="se"):
     """A section toggled for a person: `passed` is the new value (1 passed)."""
 
-    person: int
-    section: int
-    passed: int
+    person: Int64
+    section: Int64
+    passed: Int64
 
 
 def filter_of(cb: QueueCb | PickCb | AllCb) -> overview.QueueFilter:

@@ -14,6 +14,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers import texts
+from handlers.callback_types import Int64
 from handlers.director.callbacks import status_code
 from handlers.paging import PAGE_SIZE
 from handlers.render.cards import STATUS_ICON, TABS, fit
@@ -43,8 +44,8 @@ class MyCb(CallbackData, prefix="my"):
     """A button of the teacher's screens."""
 
     action: MyAction
-    number: int = 0  # the application number
-    page: int = 0  # the list page to go back to
+    number: Int64 = 0  # the application number
+    page: Int64 = 0  # the list page to go back to
     seen: str = ""  # the status the card showed, for compare-and-set
     tab: str = ""  # i, c or h
 
@@ -178,8 +179,8 @@ def reply_prompt_keyboard(number: int) -> InlineKeyboardMarkup:
 class ReplyCb(CallbackData, prefix="r"):
     """«Ответить» under a comment: the application and the comment replied to."""
 
-    number: int
-    comment: int
+    number: Int64
+    comment: Int64
 
 
 def reply_keyboard(number: int, comment_id: int) -> InlineKeyboardMarkup:
