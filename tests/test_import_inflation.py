@@ -28,7 +28,10 @@ def workbook(rows: int = 3) -> bytes:
 
 
 def rebuilt(
-    data: bytes, *, extra: dict[str, bytes] | None = None, edit: dict[str, str] | None = None
+    data: bytes,
+    *,
+    extra: dict[str, bytes] | None = None,
+    edit: dict[str, tuple[str, str]] | None = None,
 ) -> bytes:
     """The workbook with members added or their text rewritten (a pattern → a replacement)."""
     source = zipfile.ZipFile(io.BytesIO(data))
