@@ -12,24 +12,39 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup, Message
 
 
+# Telegram's words for a message that cannot be edited any more: deleted by the user, too old
+# (48 h for some chats), or an id that was never there (a forged press).
+_GONE = ("message to edit not found", "message can't be edited", "message_id_invalid")
+
+
 def is_not_modified(error: TelegramBadRequest) -> bool:
     return "message is not modified" in error.message
 
 
+def is_gone(error: TelegramBadRequest) -> bool:
+    text = error.message.lower()
+    return any(words in text for words in _GONE)
+
+
 async def edit_markup(message: Message, markup: InlineKeyboardMarkup | None) -> None:
+    """Change the buttons in place; a message that is gone has no buttons to change."""
     try:
         await message.edit_reply_markup(reply_markup=markup)
     except TelegramBadRequest as error:
-        if not is_not_modified(error):
+        if not (is_not_modified(error) or is_gone(error)):
             raise
 
 
 async def edit_text(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Show the screen in place of `message`, or anew below when it can no longer be edited."""
     try:
         await message.edit_text(text, reply_markup=markup)
     except TelegramBadRequest as error:
-        if not is_not_modified(error):
+        if is_not_modified(error):
+            return
+        if not is_gone(error):
             raise
+        await message.answer(text, reply_markup=markup)
 
 
 async def edit_or_send(

@@ -194,3 +194,33 @@ def test_settings_of_falls_back_to_defaults_for_broken_values() -> None:
     now = settings_of(person, "09:00", "21:00-08:00")
     assert (now.digest_time, now.digest_is_default) == ("07:45", False)
     assert (now.quiet_hours, now.quiet_is_default) == (None, False)
+
+
+@pytest.mark.parametrize(
+    ("data", "shown"),
+    [
+        ("sett:ic", "Новые заявки: только в сводке"),
+        ("sett:dt", "ЧЧ:ММ"),
+        ("dep:new:0:0", "нет коллег, подключённых к боту"),
+    ],
+)
+async def test_a_press_under_a_message_that_is_gone_shows_the_screen_anew(
+    harness: Harness, data: str, shown: str
+) -> None:
+    """The user deleted the screen (or it is too old to edit): the press still gets its screen,
+    sent anew, and no «Что-то пошло не так»."""
+    h = harness
+    await linked(h, USER, Role.DIRECTOR)
+    screen = await open_screen(h)
+    before = len(h.fake.messages(USER.id))
+    h.fake.fail_next(
+        1,
+        status=400,
+        methods=["editMessageText"],
+        description="Bad Request: message to edit not found",
+    )
+    h.fake.press(USER, screen, data, strict=False)
+    await h.feed(h.fake.pending_updates[-1])
+    new = h.fake.messages(USER.id)[before:]
+    assert any(shown in message.get("text", "") for message in new), [m.get("text") for m in new]
+    assert not any("Что-то пошло не так" in message.get("text", "") for message in new)
