@@ -11,7 +11,6 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup, Message
 
-
 # Telegram's words for a message that cannot be edited any more: deleted by the user, too old
 # (48 h for some chats), or an id that was never there (a forged press).
 _GONE = ("message to edit not found", "message can't be edited", "message_id_invalid")
