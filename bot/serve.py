@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
-from aiogram.types import BotCommand
+from aiogram.types import BotCommand, Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from bot.api import add_web_routes, api_enabled, build_web_app
+from bot.api.access import RouteAccessLogger
 from bot.app import Runtime, build_bot, build_runtime
 from bot.leader import Leadership
 from bot.scheduler import ScheduledWork
@@ -36,6 +38,7 @@ async def set_commands(bot: Bot) -> None:
 
 
 WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 async def run(settings: Settings, *, on_ready: Callable[[Runtime], None] | None = None) -> None:
@@ -110,7 +113,9 @@ async def run(settings: Settings, *, on_ready: Callable[[Runtime], None] | None 
             # A server of its own beside long polling: the HTTP API when configured, otherwise
             # just /healthz (the image's HEALTHCHECK). Without the API a busy port is not fatal.
             runner = web.AppRunner(
-                build_web_app(runtime.sessionmaker, settings, wake_all), handle_signals=False
+                build_web_app(runtime.sessionmaker, settings, wake_all),
+                handle_signals=False,
+                access_log_class=RouteAccessLogger,
             )
             await runner.setup()
             web_runner: web.AppRunner | None = runner
@@ -150,6 +155,28 @@ async def run(settings: Settings, *, on_ready: Callable[[Runtime], None] | None 
         await asyncio.sleep(0.05)
 
 
+def _refusing_malformed(
+    handler: SimpleRequestHandler, bot: Bot
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """The webhook, answering 400 to a body that is no update (even with the right secret).
+
+    aiogram would raise on it (a 500, and Telegram retrying it for a day); the secret is checked
+    first, so without it the answer stays aiogram's 401.
+    """
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        if handler.verify_secret(request.headers.get(SECRET_HEADER, ""), bot):
+            try:
+                body = json.loads(await request.read())
+                Update.model_validate(body, context={"bot": bot})
+            except (ValueError, RecursionError):  # JSON or the update's fields
+                log.warning("webhook: a body that is no update refused (400)")
+                return web.json_response({"ok": False, "error": "malformed update"}, status=400)
+        return await handler.handle(request)
+
+    return handle
+
+
 async def _serve_webhook(runtime: Runtime, bot: Bot, wake: Callable[[], None]) -> None:
     settings = runtime.settings
     dispatcher = runtime.dispatcher
@@ -161,7 +188,7 @@ async def _serve_webhook(runtime: Runtime, bot: Bot, wake: Callable[[], None]) -
     app = web.Application()
     # Registered by hand, not with handler.register(): that would close the bot's session when
     # the server stops, before the updates in flight have finished.
-    app.router.add_post(WEBHOOK_PATH, handler.handle)
+    app.router.add_post(WEBHOOK_PATH, _refusing_malformed(handler, bot))
     # The API when API_TOKEN is set, /healthz in any case.
     add_web_routes(app, runtime.sessionmaker, settings, wake)
 
@@ -170,7 +197,7 @@ async def _serve_webhook(runtime: Runtime, bot: Bot, wake: Callable[[], None]) -
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
 
-    runner = web.AppRunner(app, handle_signals=False)
+    runner = web.AppRunner(app, handle_signals=False, access_log_class=RouteAccessLogger)
     await runner.setup()
     try:
         await dispatcher.emit_startup(bot=bot, dispatcher=dispatcher, **dispatcher.workflow_data)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
@@ -143,7 +144,8 @@ async def test_healthz_is_served_without_api_token(
 
 
 async def test_malformed_json_is_400(client: TestClient[Any, Any]) -> None:
-    for raw in (b"{not json", b"\xff\xfe", b"[1, 2]"):
+    # The last: nested deeper than the parser goes (a RecursionError, once a 500).
+    for raw in (b"{not json", b"\xff\xfe", b"[1, 2]", b"[" * 100_000 + b"]" * 100_000):
         response = await client.put(
             "/api/v1/applications/43112",
             data=raw,
@@ -403,3 +405,37 @@ async def test_person_upsert(
     async with sessionmaker() as session:
         person = await session.scalar(select(Person).where(Person.code == "D-7"))
         assert person is not None and person.roles == {Role.STAFF}
+
+
+async def test_the_access_log_names_routes_not_people(
+    sessionmaker: async_sessionmaker[AsyncSession], caplog: pytest.LogCaptureFixture
+) -> None:
+    """aiohttp's own access log would write `/api/v1/people/P-1001`: a person's code."""
+    import logging
+
+    import aiohttp
+    from aiohttp import web
+
+    from bot.api.access import RouteAccessLogger
+    from tests.e2e.conftest import free_port
+
+    app = build_api_app(sessionmaker, settings(), wake=lambda: None)
+    runner = web.AppRunner(app, access_log_class=RouteAccessLogger)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        with caplog.at_level(logging.INFO, logger="aiohttp.access"):
+            async with aiohttp.ClientSession() as http:
+                url = f"http://127.0.0.1:{port}/api/v1/people/P-1001"
+                async with http.put(url, data=b"{not json", headers=AUTH) as response:
+                    assert response.status == 400
+                async with http.get(f"http://127.0.0.1:{port}/no/such/P-1001") as response:
+                    assert response.status == 404
+    finally:
+        await runner.cleanup()
+    lines = [r.getMessage() for r in caplog.records if r.name == "aiohttp.access"]
+    assert len(lines) == 2, lines
+    assert "P-1001" not in " ".join(lines)
+    assert lines[0].startswith("PUT /api/v1/people/{code} 400 ")
+    assert lines[1].startswith("GET ? 404")

@@ -83,7 +83,8 @@ async def read_body(request: web.Request, model: type[BaseModel]) -> Any:
     raw = await request.read()
     try:
         data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        # RecursionError: nesting deeper than the parser goes ([[[[…]]]]), never a real body.
         log.info("api: %s: malformed JSON", where(request))
         raise Refused(error_reply(400, "malformed", "the body is not valid JSON")) from exc
     if not isinstance(data, dict):

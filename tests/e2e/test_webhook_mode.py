@@ -71,6 +71,15 @@ async def test_webhook_mode(
         ) as response:
             assert response.status == 401
         assert fake.calls_of("sendMessage") == []
+        # With the right secret, a body that is no update is refused (400), not a 500 that
+        # Telegram would retry: malformed JSON, nesting deeper than any parser, no update.
+        secret = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+        for body in (b"{not json", b"[" * 100_000 + b"]" * 100_000, b'{"update_id": "x"}'):
+            async with http.post(url, data=body, headers=secret) as response:
+                assert response.status == 400, body[:20]
+        # Without the secret it stays 401, whatever the body.
+        async with http.post(url, data=b"{not json") as response:
+            assert response.status == 401
 
         mark = fake.mark()
         async with http.post(
