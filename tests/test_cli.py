@@ -40,7 +40,7 @@ def digest(path: Path) -> str:
 
 
 @pytest.mark.parametrize(
-    "command", ["run", "migrate", "import", "export", "invite", "digest", "remind"]
+    "command", ["run", "migrate", "import", "export", "invite", "digest", "remind", "backup"]
 )
 def test_every_command_has_help(tmp_path: Path, command: str) -> None:
     result = cli(tmp_path, command, "--help")

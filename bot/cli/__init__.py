@@ -5,13 +5,14 @@ The group and its helpers are in `bot.cli.group`; each module beside it adds its
 
 from __future__ import annotations
 
-from bot.cli import demo, files, invitations, passes, serve
+from bot.cli import backup, demo, files, invitations, passes, serve
 from bot.cli.group import StopRequested, main
 from bot.cli.logs import SafeFormatter
 
 __all__ = [
     "SafeFormatter",
     "StopRequested",
+    "backup",
     "demo",
     "files",
     "invitations",
