@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Final
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import UNHANDLED
@@ -20,6 +21,10 @@ from models.engine import read_only
 from services.consent import has_consented
 from services.people import person_by_telegram
 from services.updates import claim_update
+
+# How long a positive consent answer is kept in a process (seconds), and for how many accounts.
+CONSENT_CACHE_SECONDS: Final = 60.0
+CONSENT_CACHE_SIZE: Final = 100_000
 
 log = logging.getLogger(__name__)
 
@@ -138,23 +143,35 @@ class ConsentMiddleware(BaseMiddleware):
     """Puts `consented` (has this Telegram account accepted the consent?) into handler data.
 
     The gate itself is `handlers.entry.consent`: a router that answers everything else with the
-    consent until it is accepted. Positive answers are cached: the bot never withdraws consent.
+    consent until it is accepted. Positive answers are cached for `CONSENT_CACHE_SECONDS`: a
+    withdrawal (`/forget`) drops the account from this process's cache at once (the handler
+    calls `forget`, found in handler data as `consent_cache`), and other replicas read the
+    database again within that time.
     """
 
-    def __init__(self, version: str) -> None:
+    def __init__(self, version: str, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.version = version
-        self._consented: set[int] = set()
+        self._clock = clock
+        self._consented: dict[int, float] = {}
+
+    def forget(self, telegram_id: int) -> None:
+        self._consented.pop(telegram_id, None)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user = data.get("event_from_user")
         consented = False
         if user is not None:
-            consented = user.id in self._consented
+            now = self._clock()
+            until = self._consented.get(user.id)
+            consented = until is not None and until > now
             if not consented and await has_consented(data["session"], user.id, self.version):
-                self._consented.add(user.id)
+                if len(self._consented) > CONSENT_CACHE_SIZE:
+                    self._consented.clear()
+                self._consented[user.id] = now + CONSENT_CACHE_SECONDS
                 consented = True
         data["consented"] = consented
         data["consent_version"] = self.version
+        data["consent_cache"] = self
         return await handler(event, data)
 
 

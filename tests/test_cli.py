@@ -40,7 +40,8 @@ def digest(path: Path) -> str:
 
 
 @pytest.mark.parametrize(
-    "command", ["run", "migrate", "import", "export", "invite", "digest", "remind", "backup"]
+    "command",
+    ["run", "migrate", "import", "export", "invite", "digest", "remind", "backup", "forget"],
 )
 def test_every_command_has_help(tmp_path: Path, command: str) -> None:
     result = cli(tmp_path, command, "--help")

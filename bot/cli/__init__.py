@@ -5,7 +5,7 @@ The group and its helpers are in `bot.cli.group`; each module beside it adds its
 
 from __future__ import annotations
 
-from bot.cli import backup, demo, files, invitations, passes, serve
+from bot.cli import backup, demo, files, invitations, passes, privacy, serve
 from bot.cli.group import StopRequested, main
 from bot.cli.logs import SafeFormatter
 
@@ -18,5 +18,6 @@ __all__ = [
     "invitations",
     "main",
     "passes",
+    "privacy",
     "serve",
 ]

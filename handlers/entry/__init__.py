@@ -10,7 +10,7 @@ from aiogram import Router
 
 
 def build_router() -> Router:
-    from handlers.entry import cancel, consent, linking, presence, start
+    from handlers.entry import cancel, consent, forget, linking, presence, start
 
     router = Router(name=__name__)
     router.include_routers(
@@ -18,6 +18,7 @@ def build_router() -> Router:
         start.build_router(),  # /start and the consent button
         consent.build_router(),  # before consent: the consent again, whatever was sent
         cancel.build_router(),  # /cancel before any conversation state
+        forget.build_router(),  # /forget: withdraw the consent, linked or not yet
         linking.build_router(),  # consent given, account not linked: code or phone
     )
     return router

@@ -19,6 +19,9 @@ __all__ = [
     "CONSENT_FIRST",
     "CONSENT_THANKS",
     "ERROR",
+    "FORGET_ASK",
+    "FORGET_DONE",
+    "FORGET_KEPT",
     "HELP",
     "HOW_TO_GET_ACCESS",
     "LINK_ACCOUNT_TAKEN",
@@ -54,6 +57,10 @@ REGIONAL_SYSTEM = _ru.text("regional-system")
 HOW_TO_GET_ACCESS = _ru.text("how-to-get-access")
 
 ERROR = _ru.text("error")
+
+FORGET_ASK = _ru.text("forget-ask")
+FORGET_DONE = _ru.text("forget-done")
+FORGET_KEPT = _ru.text("forget-kept")
 
 COMMANDS = {
     "start": _ru.text("commands-start"),
