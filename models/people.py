@@ -108,6 +108,7 @@ class Invitation(Base):
     __table_args__ = (Index("ix_invitations_person_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The code's SHA-256 in hex (services.invitations.code_digest), never the code itself.
     code: Mapped[str] = mapped_column(String(64), unique=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

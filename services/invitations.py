@@ -15,10 +15,16 @@ Redeeming decides two conflicts this way:
 
 Once redeemed, the person's other unused invitations expire: a stale link lying in a chat can no
 longer take the account over.
+
+Codes are stored as their SHA-256 (`code_digest`), never as they are: whoever reads the
+database (a backup, a replica's disk) cannot link an unused invitation to their own Telegram.
+A code is 192 random bits, so a plain hash is enough (nothing to guess from it); the code itself
+exists only in the link the operator hands over.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -92,6 +98,11 @@ def new_code() -> str:
     return secrets.token_urlsafe(CODE_BYTES)
 
 
+def code_digest(code: str) -> str:
+    """What is stored for an invitation code (64 hex characters)."""
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
 def invite_link(bot_username: str, code: str) -> str:
     """The deep link that opens the bot with `/start <code>`."""
     return f"https://t.me/{bot_username.lstrip('@')}?start={code}"
@@ -152,7 +163,9 @@ async def create_invitations(
         seen.add(person.id)
         code = new_code()
         session.add(
-            Invitation(code=code, person_id=person.id, created_at=now, expires_at=expires_at)
+            Invitation(
+                code=code_digest(code), person_id=person.id, created_at=now, expires_at=expires_at
+            )
         )
         issued.append(IssuedInvitation(person.code, person.full_name, code, expires_at))
     await session.flush()
@@ -189,7 +202,7 @@ async def redeem_invitation(
     now = now or utcnow()
     code = code.strip()
     invitation = (
-        await session.scalar(select(Invitation).where(Invitation.code == code))
+        await session.scalar(select(Invitation).where(Invitation.code == code_digest(code)))
         if 0 < len(code) <= DEEP_LINK_MAX
         else None
     )

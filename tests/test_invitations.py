@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from services.invitations import (
     AccountLinkedElsewhere,
     InvalidInvitation,
     UnknownInvitees,
+    code_digest,
     create_invitations,
     invite_link,
     redeem_invitation,
@@ -75,7 +77,10 @@ async def test_codes_are_random_unique_and_fit_a_deep_link(
     assert all(i.expires_at == NOW + timedelta(days=14) for i in issued)
     async with sessionmaker() as session:
         stored = (await session.scalars(select(Invitation))).all()
-    assert {s.code for s in stored} == set(codes)
+    # Stored as digests: the database alone cannot be used to link an account.
+    assert {s.code for s in stored} == {code_digest(c) for c in codes}
+    assert not {s.code for s in stored} & set(codes)
+    assert all(re.fullmatch("[0-9a-f]{64}", s.code) for s in stored)
     assert {s.expires_at for s in stored} == {NOW + timedelta(days=14)}
 
     link = invite_link("dpo74_bot", codes[0])
@@ -168,3 +173,59 @@ async def test_a_new_invitation_moves_the_person_to_a_new_account(
     [fresh] = await invite(sessionmaker, "P-1001", now=NOW + timedelta(days=2))
     await redeem(sessionmaker, fresh.code, 777, now=NOW + timedelta(days=2))
     assert await linked(sessionmaker, "P-1001") == 777
+
+
+async def test_a_digest_read_from_the_database_does_not_link(
+    sessionmaker: Maker, people: None
+) -> None:
+    """Whoever reads the invitations table holds digests, and a digest is no code."""
+    (issued,) = await invite(sessionmaker, "P-1001")
+    async with sessionmaker() as session:
+        stored = await session.scalar(select(Invitation))
+    assert stored is not None
+    async with sessionmaker.begin() as session:
+        with pytest.raises(InvalidInvitation):
+            await redeem_invitation(session, stored.code, 424242, now=NOW)
+    async with sessionmaker.begin() as session:
+        person = await redeem_invitation(session, issued.code, 424242, now=NOW)
+    assert person.code == "P-1001"
+
+
+def test_codes_issued_before_the_digests_still_link(tmp_path: Path) -> None:
+    """Migration 0007 hashes the codes stored as they were: links handed out keep working."""
+    import asyncio
+    import sqlite3
+
+    from bot import migrate
+    from models.engine import create_engine, create_sessionmaker
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}"
+    migrate.upgrade(url, "0006")
+    with sqlite3.connect(tmp_path / "old.sqlite3") as connection:
+        connection.execute(
+            "INSERT INTO people (code, full_name, name_key, instant_cards, reachable,"
+            " created_at, updated_at) VALUES ('P-1', 'Иванова Мария', 'иванова мария', 1, 1,"
+            " '2024-11-01 00:00:00+00:00', '2024-11-01 00:00:00+00:00')"
+        )
+        connection.execute(
+            "INSERT INTO invitations (code, person_id, created_at, expires_at) VALUES"
+            " ('old-plain-code-123456789012345678', 1, '2024-11-01 00:00:00+00:00',"
+            " '2099-01-01 00:00:00+00:00')"
+        )
+    migrate.upgrade(url)
+    with sqlite3.connect(tmp_path / "old.sqlite3") as connection:
+        (stored,) = connection.execute("SELECT code FROM invitations").fetchone()
+    assert stored == code_digest("old-plain-code-123456789012345678")
+
+    async def redeem() -> str:
+        engine = create_engine(url)
+        try:
+            async with create_sessionmaker(engine).begin() as session:
+                person = await redeem_invitation(
+                    session, "old-plain-code-123456789012345678", 777, now=NOW
+                )
+                return person.code
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(redeem()) == "P-1"
