@@ -63,3 +63,15 @@ def test_every_package_is_on_the_map(heading: str) -> None:
     for package in (ROOT / "handlers").iterdir():
         if (package / "__init__.py").exists():
             assert f"handlers/{package.name}/" in paths, package.name
+
+
+@pytest.mark.parametrize("heading", ["## Гарантии", "## Guarantees"])
+def test_every_guarantee_names_tests_that_exist(heading: str) -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split(heading + "\n", 1)[1].split("\n## ", 1)[0]
+    named = re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?`", section)
+    assert len(named) >= 10
+    for path, name in named:
+        source = (ROOT / path).read_text(encoding="utf-8")
+        if name:
+            assert re.search(rf"^(async )?def {name}\(", source, re.M), f"{path}::{name}"
