@@ -235,3 +235,14 @@ async def test_effective_role_prefers_the_choice_while_it_is_held(
         # A choice the person no longer holds (an import took the role away) is ignored.
         teacher.active_role = Role.DIRECTOR
         assert effective_role(teacher) is Role.TEACHER
+
+
+@pytest.mark.parametrize("role", [Role.TEACHER, Role.DIRECTOR])
+async def test_a_staff_command_from_another_role_says_whose_it_is(
+    harness: Harness, role: Role
+) -> None:
+    h = harness
+    await linked(h, USER, role)
+    for command in ("/queue", "/export", "/overview"):
+        answer = await say(h, USER, command)
+        assert f"Команда {command} доступна работникам ЧИРО" in answer["text"], answer["text"]

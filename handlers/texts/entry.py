@@ -35,6 +35,7 @@ __all__ = [
     "LINK_TOO_MANY",
     "NOTHING_TO_CANCEL",
     "REGIONAL_SYSTEM",
+    "STAFF_ONLY",
     "UNKNOWN",
     "address",
     "greeting",
@@ -57,6 +58,7 @@ REGIONAL_SYSTEM = _ru.text("regional-system")
 HOW_TO_GET_ACCESS = _ru.text("how-to-get-access")
 
 ERROR = _ru.text("error")
+STAFF_ONLY = _ru.template("staff-only")
 
 FORGET_ASK = _ru.text("forget-ask")
 FORGET_DONE = _ru.text("forget-done")
