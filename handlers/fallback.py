@@ -8,7 +8,6 @@ from aiogram.types import CallbackQuery, Message
 
 from handlers import texts
 
-
 # The institute's staff commands: anyone else who sends one is told whose they are.
 STAFF_COMMANDS = ("queue", "export", "overview", "assess")
 
