@@ -64,6 +64,7 @@ async def run(settings: Settings, *, on_ready: Callable[[Runtime], None] | None 
             runtime.sessionmaker,
             settings.webhook_out_url,
             settings.webhook_out_secret.get_secret_value(),
+            max_backoff=float(settings.webhook_out_max_backoff),
             now=runtime.clock.now,
         )
         if settings.webhook_out_url and settings.webhook_out_secret

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     api_token: SecretStr | None = None
     webhook_out_url: str | None = None
     webhook_out_secret: SecretStr | None = None
+    # The longest pause between two attempts of an outbound webhook (1 s, 2 s, 4 s ... up to it).
+    webhook_out_max_backoff: int = Field(default=300, ge=1, le=86400)
     require_cancel_reason: bool = False
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
     # Card records older than this are forgotten (their messages are no longer refreshed).

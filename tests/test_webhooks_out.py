@@ -218,3 +218,17 @@ def test_a_process_with_a_webhook_url_says_so_to_every_session() -> None:
     on = Settings(webhook_out_url="https://example.org/hook", webhook_out_secret="s" * 32)
     assert on.session_info() == {notifications.STATUS_WEBHOOKS: True}
     assert Settings().session_info() == {notifications.STATUS_WEBHOOKS: False}
+
+
+def test_the_retry_schedule_doubles_up_to_its_setting() -> None:
+    from bot.settings import load_settings
+
+    settings = load_settings(webhook_out_max_backoff=60)
+    sender = WebhookSender(
+        None,  # type: ignore[arg-type]  # the schedule needs no database
+        "http://127.0.0.1:1/hook",
+        "secret",
+        max_backoff=float(settings.webhook_out_max_backoff),
+    )
+    assert [sender._backoff(n) for n in range(1, 9)] == [1, 2, 4, 8, 16, 32, 60, 60]
+    assert load_settings().webhook_out_max_backoff == 300
