@@ -55,6 +55,11 @@ _NEW_MESSAGE: Final = ("send", "copy", "forward")
 _EDIT: Final = ("edit",)
 # A Redis error is logged at most this often (seconds).
 _WARN_EVERY: Final = 60.0
+# After a Redis error, the local budget alone for this long (seconds): a Redis that is away
+# must not slow every call down by its timeouts.
+_AWAY_FOR: Final = 5.0
+# Timeouts of the budget's Redis connection (seconds): a call waits no longer than this for it.
+REDIS_TIMEOUT: Final = 0.5
 
 
 def counted(method: TelegramMethod[Any]) -> tuple[bool, bool]:
@@ -134,14 +139,20 @@ class RedisBudget(SharedBudget):
         self._me = f"{os.getpid()}-{id(self):x}"
         self._clock = clock
         self._warned: float | None = None
+        self._away_until: float | None = None
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> RedisBudget:
         from redis.asyncio import Redis
 
-        return cls(Redis.from_url(url), **kwargs)
+        redis = Redis.from_url(
+            url, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT
+        )
+        return cls(redis, **kwargs)
 
     async def reserve(self, chat_id: int | None, *, new_message: bool) -> Refusal | None:
+        if self._away_until is not None and self._clock() < self._away_until:
+            return None
         chat_ms = self._chat_ms if new_message and chat_id is not None else 0
         keys = [f"{self._prefix}:starts", f"{self._prefix}:chat:{chat_id}"]
         args = [self._window_ms, self._limit, chat_ms, f"{self._me}-{next(self._ids)}"]
@@ -149,6 +160,7 @@ class RedisBudget(SharedBudget):
             wait_ms = int(await self._script(keys=keys, args=args))
         except Exception as exc:  # Redis away: this call goes by the local budget alone
             now = self._clock()
+            self._away_until = now + _AWAY_FOR
             if self._warned is None or now - self._warned >= _WARN_EVERY:
                 self._warned = now
                 log.warning(

@@ -15,7 +15,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
-from handlers.edits import edit_text
+from handlers.edits import edit_markup, edit_text
 from services.forgetting import forget_account
 
 
@@ -58,7 +58,7 @@ async def confirm(
     # Committed before this call (bot.telegram.CommitBeforeCall): what is said is what was done.
     await query.answer()
     if isinstance(query.message, Message):
-        await edit_text(query.message, texts.FORGET_DONE, None)
+        await edit_markup(query.message, None)  # the question stays, without its buttons
         # The menu of a person the bot no longer knows goes too.
         await query.message.answer(texts.FORGET_DONE, reply_markup=ReplyKeyboardRemove())
 
