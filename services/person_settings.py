@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Person
+from models import Deputy, Person, Role
 from services.quiet import parse_hhmm, parse_quiet_hours
 
 # What `services.quiet.parse_quiet_hours` reads as "no quiet hours".
@@ -111,3 +113,17 @@ async def set_quiet_hours(session: AsyncSession, person: Person, value: str) -> 
     person.quiet_hours = normalize_quiet_hours(value)
     await session.flush()
     return person.quiet_hours
+
+
+async def gets_digests(session: AsyncSession, person: Person, today: date) -> bool:
+    """Do the digest and the instant cards concern this person? Directors and staff, and a
+    deputy now or later (`/settings` shows those options only to them; a teacher's screen has
+    the quiet hours alone)."""
+    if {Role.DIRECTOR, Role.STAFF} & person.roles:
+        return True
+    deputyship = await session.scalar(
+        select(Deputy.id)
+        .where(Deputy.deputy_id == person.id, Deputy.ends_on >= today, Deputy.revoked_at.is_(None))
+        .limit(1)
+    )
+    return deputyship is not None

@@ -224,3 +224,37 @@ async def test_a_press_under_a_message_that_is_gone_shows_the_screen_anew(
     new = h.fake.messages(USER.id)[before:]
     assert any(shown in message.get("text", "") for message in new), [m.get("text") for m in new]
     assert not any("Что-то пошло не так" in message.get("text", "") for message in new)
+
+
+async def test_a_teacher_is_offered_only_the_quiet_hours(harness: Harness) -> None:
+    """The digest and instant cards are a decider's: a teacher's screen has the quiet hours."""
+    h = harness
+    await linked(h, USER, Role.TEACHER)
+    screen = await open_screen(h)
+    assert "Ежедневная сводка:" not in screen["text"] and "Новые заявки:" not in screen["text"]
+    assert "Тихие часы: 21:00–08:00 (по умолчанию)" in screen["text"]
+    assert inline_buttons(screen) == ["🌙 Тихие часы"]
+
+
+async def test_a_teacher_named_deputy_gets_the_deciders_options(harness: Harness) -> None:
+    from datetime import timedelta
+
+    from models import Deputy, utcnow
+
+    h = harness
+    person_id = await linked(h, USER, Role.TEACHER)
+    async with h.db.begin() as session:
+        person = await session.get(Person, person_id)
+        assert person is not None and person.organization_id is not None
+        today = utcnow().date()
+        session.add(
+            Deputy(
+                organization_id=person.organization_id,
+                director_id=person_id,
+                deputy_id=person_id,
+                starts_on=today + timedelta(days=3),
+                ends_on=today + timedelta(days=10),
+            )
+        )
+    screen = await open_screen(h)
+    assert inline_buttons(screen) == ["🕘 Время сводки", "🔕 Только сводка", "🌙 Тихие часы"]

@@ -22,9 +22,10 @@ from handlers.config import HandlerSettings
 from handlers.edits import edit_or_send, edit_text
 from handlers.filters import TYPED, AnyValueOf
 from handlers.settings.states import SettingsInput
-from models import Person
+from models import Person, utcnow
 from services import person_settings
 from services.person_settings import QUIET_OFF, InvalidSetting
+from services.workflow import local_today
 
 # What a prompt takes as its input: text that is neither a command nor a menu button.
 # Longest piece of a wrong answer quoted back.
@@ -44,30 +45,44 @@ class SettingsCb(CallbackData, prefix="sett"):
     action: SettingsAction
 
 
-def screen_text(person: Person, settings: HandlerSettings) -> str:
+def screen_text(person: Person, settings: HandlerSettings, *, digests: bool = True) -> str:
     now = person_settings.settings_of(person, settings.digest_time, settings.quiet_hours)
     digest = now.digest_time + (texts.SETTINGS_DEFAULT if now.digest_is_default else "")
     quiet = now.quiet_hours.replace("-", "–") if now.quiet_hours else texts.SETTINGS_QUIET_OFF
     quiet += texts.SETTINGS_DEFAULT if now.quiet_is_default else ""
+    if not digests:
+        return texts.SETTINGS_SCREEN_TEACHER.format(quiet=quiet)
     return texts.SETTINGS_SCREEN.format(
         digest=digest, instant=texts.SETTINGS_INSTANT[now.instant_cards], quiet=quiet
     )
 
 
-def screen_keyboard(person: Person) -> InlineKeyboardMarkup:
+def screen_keyboard(person: Person, *, digests: bool = True) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(
-        text=texts.SETTINGS_BTN_DIGEST, callback_data=SettingsCb(action=SettingsAction.DIGEST_TIME)
-    )
-    builder.button(
-        text=texts.SETTINGS_BTN_INSTANT[person.instant_cards],
-        callback_data=SettingsCb(action=SettingsAction.INSTANT_CARDS),
-    )
+    if digests:
+        builder.button(
+            text=texts.SETTINGS_BTN_DIGEST,
+            callback_data=SettingsCb(action=SettingsAction.DIGEST_TIME),
+        )
+        builder.button(
+            text=texts.SETTINGS_BTN_INSTANT[person.instant_cards],
+            callback_data=SettingsCb(action=SettingsAction.INSTANT_CARDS),
+        )
     builder.button(
         text=texts.SETTINGS_BTN_QUIET, callback_data=SettingsCb(action=SettingsAction.QUIET_HOURS)
     )
     builder.adjust(1)
     return builder.as_markup()
+
+
+async def screen(
+    session: AsyncSession, person: Person, settings: HandlerSettings
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The screen as this person should see it: a teacher's has the quiet hours alone."""
+    digests = await person_settings.gets_digests(
+        session, person, local_today(utcnow(), settings.tz)
+    )
+    return screen_text(person, settings, digests=digests), screen_keyboard(person, digests=digests)
 
 
 def prompt_keyboard() -> InlineKeyboardMarkup:
@@ -77,10 +92,15 @@ def prompt_keyboard() -> InlineKeyboardMarkup:
 
 
 async def open_settings(
-    message: Message, person: Person, settings: HandlerSettings, state: FSMContext
+    message: Message,
+    session: AsyncSession,
+    person: Person,
+    settings: HandlerSettings,
+    state: FSMContext,
 ) -> None:
     await state.clear()
-    await message.answer(screen_text(person, settings), reply_markup=screen_keyboard(person))
+    text, markup = await screen(session, person, settings)
+    await message.answer(text, reply_markup=markup)
 
 
 async def toggle_instant(
@@ -89,7 +109,7 @@ async def toggle_instant(
     await person_settings.toggle_instant_cards(session, person)
     await query.answer()
     if isinstance(query.message, Message):
-        await edit_text(query.message, screen_text(person, settings), screen_keyboard(person))
+        await edit_text(query.message, *await screen(session, person, settings))
 
 
 PROMPTS = {
@@ -109,13 +129,17 @@ async def ask(query: CallbackQuery, callback_data: SettingsCb, state: FSMContext
 
 
 async def back(
-    query: CallbackQuery, person: Person, settings: HandlerSettings, state: FSMContext
+    query: CallbackQuery,
+    session: AsyncSession,
+    person: Person,
+    settings: HandlerSettings,
+    state: FSMContext,
 ) -> None:
     if await state.get_state() in SettingsInput.__state_names__:
         await state.clear()
     await query.answer()
     if isinstance(query.message, Message):
-        await edit_text(query.message, screen_text(person, settings), screen_keyboard(person))
+        await edit_text(query.message, *await screen(session, person, settings))
 
 
 async def unknown_press(query: CallbackQuery) -> None:
@@ -136,7 +160,7 @@ async def digest_given(
     except InvalidSetting:
         await message.answer(texts.SETTINGS_BAD_DIGEST.format(value=_echo(message.text)))
         return
-    await _saved(message, bot, person, settings, state)
+    await _saved(message, bot, session, person, settings, state)
 
 
 async def quiet_given(
@@ -156,7 +180,7 @@ async def quiet_given(
     except InvalidSetting:
         await message.answer(texts.SETTINGS_BAD_QUIET.format(value=_echo(message.text)))
         return
-    await _saved(message, bot, person, settings, state)
+    await _saved(message, bot, session, person, settings, state)
 
 
 async def not_text(message: Message) -> None:
@@ -169,15 +193,20 @@ def _echo(text: str) -> str:
 
 
 async def _saved(
-    message: Message, bot: Bot, person: Person, settings: HandlerSettings, state: FSMContext
+    message: Message,
+    bot: Bot,
+    session: AsyncSession,
+    person: Person,
+    settings: HandlerSettings,
+    state: FSMContext,
 ) -> None:
     """The prompt becomes the screen again, showing the new value."""
-    screen = (await state.get_data()).get("screen")
+    shown = (await state.get_data()).get("screen")
     await state.clear()
     await message.answer(texts.SETTINGS_SAVED)
-    text, markup = screen_text(person, settings), screen_keyboard(person)
+    text, markup = await screen(session, person, settings)
     await edit_or_send(
-        bot, message.chat.id, int(screen) if screen is not None else None, text, markup
+        bot, message.chat.id, int(shown) if shown is not None else None, text, markup
     )
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "SETTINGS_QUIET_OFF",
     "SETTINGS_SAVED",
     "SETTINGS_SCREEN",
+    "SETTINGS_SCREEN_TEACHER",
     "SETTINGS_TEXT_ONLY",
 ]
 
@@ -25,6 +26,7 @@ _ru = catalogue(Language.RU)
 
 # --- personal settings (§4.5, §5) -------------------------------------------------------------
 SETTINGS_SCREEN = _ru.template("settings-screen")
+SETTINGS_SCREEN_TEACHER = _ru.template("settings-screen-teacher")
 SETTINGS_DEFAULT = _ru.text("settings-default")
 SETTINGS_INSTANT = {
     True: _ru.text("settings-instant-on"),
