@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Deputy, Person, Role
+from models import Deputy, OutboxMessage, OutboxState, Person, Role, utcnow
+from services.outbox.chunks import rowcount
+from services.outbox.items import BULK_METHODS
 from services.quiet import parse_hhmm, parse_quiet_hours
 
 # What `services.quiet.parse_quiet_hours` reads as "no quiet hours".
@@ -112,7 +114,28 @@ async def set_quiet_hours(session: AsyncSession, person: Person, value: str) -> 
     """Store `HH:MM-HH:MM` or `off`; returns what was stored."""
     person.quiet_hours = normalize_quiet_hours(value)
     await session.flush()
+    # What waits for the old quiet hours to end is due now: the sender decides with the new
+    # ones when it is about to send (`handlers.render.outbox`), and holds it again if need be.
+    await make_bulk_due(session, person.id)
     return person.quiet_hours
+
+
+async def make_bulk_due(session: AsyncSession, person_id: int, now: datetime | None = None) -> int:
+    """The person's scheduled messages (digests, reminders) waiting for later: due now."""
+    now = now or utcnow()
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.person_id == person_id,
+            OutboxMessage.state == OutboxState.PENDING,
+            OutboxMessage.method.in_(BULK_METHODS),
+            OutboxMessage.not_before > now,
+            or_(OutboxMessage.held_until.is_(None), OutboxMessage.held_until <= now),
+        )
+        .values(not_before=now)
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(result)
 
 
 async def gets_digests(session: AsyncSession, person: Person, today: date) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 Window = tuple[time, time] | None
@@ -37,6 +37,17 @@ def is_quiet(now: datetime, tz: ZoneInfo, window: Window) -> bool:
     if start <= end:
         return start <= local < end
     return local >= start or local < end
+
+
+def quiet_until(now: datetime, tz: ZoneInfo, window: Window) -> datetime | None:
+    """The end of the quiet hours (UTC) when `now` is inside them, else None."""
+    if window is None or not is_quiet(now, tz, window):
+        return None
+    local = now.astimezone(tz)
+    end = datetime.combine(local.date(), window[1], tzinfo=tz)
+    if end <= local:
+        end += timedelta(days=1)
+    return end.astimezone(UTC)
 
 
 def window_of(personal: str | None, default: Window) -> Window:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
 from handlers.render.outbox import OutboxRenderer
+from handlers.render.outgoing import Outgoing
 from models import Channel, HistoryEntry, OutboxMessage, Role, Status
 from services import workflow
 from services.notifications import DECIDER_CARD, TEACHER_CARD, refresh_items
@@ -33,7 +34,7 @@ async def render_refresh(session: AsyncSession, app_id: int, view: str | None) -
     ).one()
     renderer = OutboxRenderer(Settings(_env_file=None))
     outgoing = await renderer(session, message)
-    assert outgoing is not None
+    assert isinstance(outgoing, Outgoing)
     return labels(outgoing.method.reply_markup)  # type: ignore[attr-defined]
 
 

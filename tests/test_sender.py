@@ -667,3 +667,21 @@ async def test_running_reaches_the_rate_and_never_exceeds_it(env: Env) -> None:
     # Three claims of 50, with no pause between them: 150 calls take five windows; a pass
     # at a time (claim, send, record, then claim again) took well over six.
     assert times[-1] - times[0] < 149 / 30 * 1.03 + 0.5, times[-1] - times[0]
+
+
+async def test_a_deferred_message_is_handed_back_uncounted(env: Env) -> None:
+    from handlers.render.outgoing import Deferred
+
+    person_id, _ = await env.person()
+    message_id = await env.enqueue(person_id, "digest")
+    until = env.clock.now() + timedelta(hours=2)
+
+    async def later(session: AsyncSession, message: OutboxMessage) -> Deferred:
+        return Deferred(until)
+
+    sender = OutboxSender(env.bot, env.db, later, clock=env.clock.monotonic, now=env.clock.now)
+    assert await sender.drain_once() == 0
+    row = await env.row(message_id)
+    assert row.state is OutboxState.PENDING and row.attempts == 0
+    assert row.not_before == until and row.held_until is None
+    assert env.sent() == []

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.sender.core import AHEAD_PER_CHAT
 from bot.sender.jobs import Job, in_chat_order
 from bot.sender.outcomes import Recorder
+from handlers.render.outgoing import Deferred
 from models import OutboxMessage, OutboxPriority
 from services import outbox
 
@@ -125,6 +126,7 @@ class Feeder(Recorder):
     async def _render_all(self, claimed: Sequence[OutboxMessage], start_by: float) -> list[Job]:
         jobs: list[Job] = []
         nothing: list[int] = []
+        deferred: list[tuple[int, Deferred]] = []
         broken: list[tuple[OutboxMessage, str]] = []
         async with self._db_lock, self._sessionmaker.begin() as session:
             for message in claimed:  # in the claim's order: the order to serve
@@ -141,6 +143,10 @@ class Feeder(Recorder):
                     log.info("outbox %s: nothing to send", message.id)
                     nothing.append(message.id)
                     continue
+                if isinstance(outgoing, Deferred):
+                    deferred.append((message.id, outgoing))
+                    self._due_at(outgoing.until)
+                    continue
                 self._seq += 1
                 jobs.append(
                     Job(
@@ -153,10 +159,12 @@ class Feeder(Recorder):
                         outgoing,
                     )
                 )
-        if nothing or broken:
+        if nothing or broken or deferred:
             now = self._now()
 
             async def write(session: AsyncSession) -> None:
+                for message_id, later in deferred:
+                    await outbox.release_claim(session, [message_id], not_before=later.until)
                 for message_id in nothing:
                     await outbox.mark_failed(session, message_id, error="nothing to send")
                 for message, error in broken:
@@ -168,5 +176,5 @@ class Feeder(Recorder):
                         now=now,
                     )
 
-            self._record(write, [*nothing, *(m.id for m, _ in broken)])
+            self._record(write, [*nothing, *(m.id for m, _ in broken), *(i for i, _ in deferred)])
         return jobs

@@ -9,20 +9,23 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.render.outgoing import Outgoing
+from handlers.render.outgoing import Deferred, Outgoing
 from models import OutboxMessage
 
 Write = Callable[[AsyncSession], Awaitable[None]]
 
 
 class Renderer(Protocol):
-    """Turns an outbox message into its call; None means "nothing to send any more".
+    """Turns an outbox message into its call; None means "nothing to send any more", a
+    `Deferred` "not before then" (the claim is handed back, the attempt not counted).
 
     `message` is a detached snapshot of the claimed row; the session is a short read
     transaction (changes made through it are kept, but a renderer has no reason to make any).
     """
 
-    async def __call__(self, session: AsyncSession, message: OutboxMessage) -> Outgoing | None: ...
+    async def __call__(
+        self, session: AsyncSession, message: OutboxMessage
+    ) -> Outgoing | Deferred | None: ...
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,14 @@ from handlers.render.notifications import (
     group_notification,
     status_notification,
 )
-from handlers.render.outgoing import Outgoing
+from handlers.render.outgoing import Deferred, Outgoing
 from handlers.teacher.keyboards import card_keyboard as teacher_card_keyboard
 from handlers.teacher.keyboards import reply_keyboard
 from models import Application, OutboxMessage, Person, utcnow
 from services import cards
 from services.notifications import DECIDER_CARD, TEACHER_CARD
-from services.quiet import is_quiet, window_of
+from services.outbox.items import BULK_METHODS
+from services.quiet import is_quiet, quiet_until, window_of
 
 
 class OutboxRenderer:
@@ -37,7 +38,18 @@ class OutboxRenderer:
         # Instant messages still go in quiet hours, but without a sound (PRODUCT.md §5).
         return is_quiet(utcnow(), self.tz, window_of(person.quiet_hours, self.quiet))
 
-    async def __call__(self, session: AsyncSession, message: OutboxMessage) -> Outgoing | None:
+    async def __call__(
+        self, session: AsyncSession, message: OutboxMessage
+    ) -> Outgoing | Deferred | None:
+        if message.method in BULK_METHODS and message.person_id is not None:
+            # Quiet hours are the person's as they are now, not as they were when the message
+            # was queued: switched on since, it waits; switched off, it was made due at once.
+            person = await session.get(Person, message.person_id)
+            if person is not None:
+                window = window_of(person.quiet_hours, self.quiet)
+                until = quiet_until(utcnow(), self.tz, window)
+                if until is not None:
+                    return Deferred(until)
         payload = message.payload
         kind = payload.get("type")
         if kind in digest_render.KINDS:

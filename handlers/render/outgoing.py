@@ -7,6 +7,7 @@ only say what it is.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from aiogram.methods import TelegramMethod
@@ -22,3 +23,11 @@ class Outgoing:
     # message_id, note=card_note) is recorded in the transaction that marks the message sent.
     card_application_id: int | None = None
     card_note: str | None = None
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """Not now: the message waits until `until` (the end of the person's quiet hours, decided
+    when it is about to go, from their settings of that moment)."""
+
+    until: datetime
