@@ -24,6 +24,7 @@ from models import (
     HistoryEntry,
     Kind,
     Organization,
+    OutboxMessage,
     Person,
     Program,
     Role,
@@ -609,6 +610,17 @@ async def test_a_later_status_goes_through_the_workflow(sessionmaker: Maker) -> 
          "Оценка компетенций ШНОР 2025"),
         (HistoryAction.STATUS, Channel.IMPORT, "system", "new", "approved"),
     ]  # fmt: skip
+    # Every change is told to the applicant, whatever the channel: the new group too.
+    group_entry = next(e for e in entries if e.action == HistoryAction.GROUP)
+    async with sessionmaker() as session:
+        told = (
+            await session.scalars(
+                select(OutboxMessage.method).where(
+                    OutboxMessage.key.like(f"group:{group_entry.id}:%")
+                )
+            )
+        ).all()
+    assert told == ["group"]
 
 
 async def test_a_refused_transition_is_an_error_and_nothing_is_written(sessionmaker: Maker) -> None:

@@ -79,7 +79,6 @@ async def change_group(
         from_value=old_group.name,
         to_value=new_group.name,
     )
-    if capacity is not Capacity.SYSTEM:
-        # The import reflects the regional system, which told the applicant itself.
-        await notifications.group_changed(session, application, recorded.history.id, now=now)
+    # Whatever the channel (the bot, the import, the API): the applicant is told (§4.3).
+    await notifications.group_changed(session, application, recorded.history.id, now=now)
     return GroupChange(application, old_group, new_group, capacity, recorded.history)
