@@ -21,6 +21,7 @@ from services.workflow import (
     CommentTooLong,
     CoursePreconditionFailed,
     GroupNotAllowed,
+    OwnApplication,
     StaleStatus,
     TransitionNotAllowed,
     WorkflowError,
@@ -38,6 +39,8 @@ def refusal(error: WorkflowError, number: int | None = None) -> str:
         return texts.GROUP_REFUSED
     if isinstance(error, StaleStatus):
         return texts.STALE.format(n=number, status=STATUS_LABELS[error.current])
+    if isinstance(error, OwnApplication):
+        return texts.OWN_APPLICATION.format(n=number)
     if isinstance(error, CoursePreconditionFailed):
         if error.total == 0:
             return texts.PRECONDITION_NO_DATA

@@ -11,7 +11,18 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import Application, Channel, Comment, Deputy, Group, HistoryEntry, Kind, Role, Status
+from models import (
+    Application,
+    Channel,
+    Comment,
+    Deputy,
+    Group,
+    HistoryEntry,
+    Kind,
+    Person,
+    Role,
+    Status,
+)
 from services import workflow
 from services.workflow import (
     Actor,
@@ -338,3 +349,44 @@ async def test_a_refusal_names_the_application_whether_given_by_number_or_as_a_r
                 now=NOW,
             )
         assert refused.value.number == world.app.number
+
+
+async def test_a_deputy_never_decides_their_own_application(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessionmaker.begin() as session:
+        world = await build_world(session, Status.NEW)
+        deputy = world.actors["deputy"]
+        assert deputy.person_id is not None
+        deputy_person = await session.get_one(Person, deputy.person_id)
+        own = await f.application(session, deputy_person, status=Status.NEW)
+        with pytest.raises(workflow.OwnApplication):
+            await workflow.change_status(
+                session, own, Status.APPROVED, deputy, seen=Status.NEW, now=NOW
+            )
+        # Withdrawing it stays the applicant's right; approving it, the director's.
+        withdrawn = await f.application(session, deputy_person, status=Status.NEW)
+        change = await workflow.change_status(
+            session, withdrawn, Status.CANCELLED, deputy, seen=Status.NEW, now=NOW
+        )
+        assert change.capacity is workflow.Capacity.APPLICANT
+        approved = await workflow.change_status(
+            session, own, Status.APPROVED, world.actors["director"], seen=Status.NEW, now=NOW
+        )
+        assert approved.capacity is workflow.Capacity.DIRECTOR
+        # The deputy still decides the others of the school.
+        theirs = await workflow.change_status(
+            session, world.app, Status.APPROVED, deputy, seen=Status.NEW, now=NOW
+        )
+        assert theirs.capacity is workflow.Capacity.DEPUTY
+
+
+def test_the_refusal_says_why() -> None:
+    from handlers.errors import refusal
+
+    error = workflow.OwnApplication()
+    error.about(43113)
+    assert refusal(error) == (
+        "Заявка №43113 — ваша собственная: заместитель её не решает, она ждёт решения"
+        " руководителя ОО."
+    )

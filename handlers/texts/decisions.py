@@ -21,6 +21,7 @@ __all__ = [
     "DECISION_VERB",
     "NOT_ALLOWED",
     "NOT_FOUND",
+    "OWN_APPLICATION",
     "PRECONDITION",
     "PRECONDITION_NO_DATA",
     "REASON_REQUIRED",
@@ -62,6 +63,7 @@ DECISION_ABANDONED = _ru.template("decision-abandoned")
 DECISION_APPLIED_NOTE = _ru.text("decision-applied-note")
 NOT_ALLOWED = _ru.template("not-allowed")
 NOT_FOUND = _ru.template("not-found")
+OWN_APPLICATION = _ru.template("own-application")
 STALE = _ru.template("stale")
 TRANSITION_REFUSED = _ru.template("transition-refused")
 PRECONDITION = _ru.template("precondition")

@@ -89,6 +89,13 @@ class StaleStatus(WorkflowError):
         self.current = current
 
 
+class OwnApplication(WorkflowError):
+    """A deputy never decides their own application: it waits for the director (§4.2)."""
+
+    def __init__(self) -> None:
+        super().__init__("a deputy's own application waits for the director")
+
+
 class CoursePreconditionFailed(WorkflowError):
     """A course needs every assessment section passed first."""
 

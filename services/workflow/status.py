@@ -27,6 +27,7 @@ from services.workflow.comments import check_comment
 from services.workflow.errors import (
     CoursePreconditionFailed,
     NotAllowed,
+    OwnApplication,
     StaleStatus,
     TransitionNotAllowed,
     names_the_application,
@@ -73,7 +74,15 @@ async def check_status_change(
     allowed = TRANSITIONS.get((seen, target))
     if allowed is None:
         raise TransitionNotAllowed(seen, target)
-    capacity = pick_capacity(authority.capacities, allowed | {Capacity.SYSTEM}, actor.acting_as)
+    capacities = authority.capacities
+    if Capacity.APPLICANT in capacities and Capacity.DEPUTY in capacities:
+        # Conflict of interest: a deputy never decides their own application (withdrawing it
+        # as its applicant stays theirs). A director deciding their own is allowed, as in the
+        # regional system, and the history names the director as both.
+        capacities = capacities - {Capacity.DEPUTY}
+        if not capacities & allowed:
+            raise OwnApplication
+    capacity = pick_capacity(capacities, allowed | {Capacity.SYSTEM}, actor.acting_as)
     if capacity is None:
         raise NotAllowed(application.status)
     if (
