@@ -16,9 +16,9 @@ overall one; other calls (answering a callback, polling, deleting) towards neith
   only when the script has counted it. Without Redis, a process is alone with its limits.
 
 Decisions recorded here: the rate and the interval are settings (`SEND_RATE`,
-`SEND_CHAT_INTERVAL`); if Redis cannot be reached, a replica falls back to its local budget for
-that call (it logs the fact once a minute): Telegram's 429s are then the worst that happens, and
-the sender honours them.
+`SEND_CHAT_INTERVAL`); if Redis cannot be reached (0.5 s at most per call), a replica goes by its
+local budget alone for the next 5 s and logs the fact once a minute: Telegram's 429s are then
+the worst that happens, and the sender honours them.
 """
 
 from __future__ import annotations
