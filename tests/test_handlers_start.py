@@ -57,6 +57,25 @@ async def test_everything_before_consent_gets_the_consent(harness: Harness) -> N
         assert (await session.scalars(select(ConsentRecord))).all() == []
 
 
+async def test_the_whole_consent_once_then_a_short_reminder(harness: Harness) -> None:
+    h = harness
+    said = []
+    for words in ("Кузнецов", "ок", "спасибо"):
+        mark = h.fake.mark()
+        await h.feed(h.fake.send_text(USER, words))
+        said.append(await h.fake.wait_for_message(USER.id, since=mark))
+    whole = said[0]["text"]
+    assert whole.startswith("Согласие на обработку персональных данных")
+    assert len(whole) > 2 * len(texts.CONSENT_REMINDER)
+    for answer in said[1:]:
+        assert answer["text"] == texts.CONSENT_REMINDER and len(answer["text"]) < 200
+        assert buttons(answer) == ["Ознакомился"]  # it can be accepted from the reminder too
+    # /start shows the whole text again, on request.
+    mark = h.fake.mark()
+    await h.feed(h.fake.send_command(USER, "/start"))
+    assert (await h.fake.wait_for_message(USER.id, since=mark))["text"] == whole
+
+
 async def test_consent_is_stored_once_with_its_version(harness: Harness) -> None:
     h = harness
     await h.feed(h.fake.send_command(USER, "/start"))

@@ -17,6 +17,7 @@ __all__ = [
     "CONSENT",
     "CONSENT_ALREADY",
     "CONSENT_FIRST",
+    "CONSENT_REMINDER",
     "CONSENT_THANKS",
     "ERROR",
     "FORGET_ASK",
@@ -48,6 +49,7 @@ BTN_CONSENT = _ru.text("btn-consent")
 
 CONSENT = _ru.text("consent")
 CONSENT_FIRST = _ru.text("consent-first")
+CONSENT_REMINDER = _ru.text("consent-reminder")
 CONSENT_THANKS = _ru.text("consent-thanks")
 CONSENT_ALREADY = _ru.text("consent-already")
 
