@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import signal
 from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
-from aiogram.types import BotCommand, Update
+from aiogram.types import BotCommand
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
@@ -38,7 +37,6 @@ async def set_commands(bot: Bot) -> None:
 
 
 WEBHOOK_PATH = "/telegram/webhook"
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 async def run(settings: Settings, *, on_ready: Callable[[Runtime], None] | None = None) -> None:
@@ -157,23 +155,22 @@ async def run(settings: Settings, *, on_ready: Callable[[Runtime], None] | None 
 
 
 def _refusing_malformed(
-    handler: SimpleRequestHandler, bot: Bot
+    handler: SimpleRequestHandler,
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     """The webhook, answering 400 to a body that is no update (even with the right secret).
 
-    aiogram would raise on it (a 500, and Telegram retrying it for a day); the secret is checked
-    first, so without it the answer stays aiogram's 401.
+    aiogram checks the secret (401 without it), then parses the body and validates the update;
+    a body that fails there would raise out of it (a 500, and Telegram retrying it for a day).
+    Nothing else raises this far: every error of handling an update ends in the dispatcher's
+    error handlers (`handlers.errors`). So the body is parsed once, by aiogram.
     """
 
     async def handle(request: web.Request) -> web.StreamResponse:
-        if handler.verify_secret(request.headers.get(SECRET_HEADER, ""), bot):
-            try:
-                body = json.loads(await request.read())
-                Update.model_validate(body, context={"bot": bot})
-            except (ValueError, RecursionError):  # JSON or the update's fields
-                log.warning("webhook: a body that is no update refused (400)")
-                return web.json_response({"ok": False, "error": "malformed update"}, status=400)
-        return await handler.handle(request)
+        try:
+            return await handler.handle(request)
+        except (ValueError, RecursionError):  # the JSON, or the update's fields
+            log.warning("webhook: a body that is no update refused (400)")
+            return web.json_response({"ok": False, "error": "malformed update"}, status=400)
 
     return handle
 
@@ -189,7 +186,7 @@ async def _serve_webhook(runtime: Runtime, bot: Bot, wake: Callable[[], None]) -
     app = web.Application()
     # Registered by hand, not with handler.register(): that would close the bot's session when
     # the server stops, before the updates in flight have finished.
-    app.router.add_post(WEBHOOK_PATH, _refusing_malformed(handler, bot))
+    app.router.add_post(WEBHOOK_PATH, _refusing_malformed(handler))
     # The API when API_TOKEN is set, /healthz in any case.
     add_web_routes(app, runtime.sessionmaker, settings, wake)
 

@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator, Sequence
 import pytest
 import pytest_asyncio
 from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.methods import (
     AnswerCallbackQuery,
@@ -34,14 +33,9 @@ from services import outbox
 from services.outbox import OutboxItem
 from tests import factories as f
 from tests.conftest import REDIS_TEST_URL
+from tests.test_sender import _QuickCloseSession
 
 TOKEN = "123456:TEST"
-
-
-class _QuickCloseSession(AiohttpSession):
-    async def close(self) -> None:
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
 
 
 @pytest_asyncio.fixture
