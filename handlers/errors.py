@@ -15,12 +15,14 @@ from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramS
 from aiogram.types import ErrorEvent
 
 from handlers import texts
+from models import Status
 from services.labels import STATUS_LABELS
 from services.workflow import (
     ApplicationNotFound,
     CommentTooLong,
     CoursePreconditionFailed,
     GroupNotAllowed,
+    GroupRefusal,
     OwnApplication,
     StaleStatus,
     TransitionNotAllowed,
@@ -36,7 +38,7 @@ def refusal(error: WorkflowError, number: int | None = None) -> str:
     if number is None:
         number = error.number
     if isinstance(error, GroupNotAllowed):
-        return texts.GROUP_REFUSED
+        return group_refusal(error, number)
     if isinstance(error, StaleStatus):
         return texts.STALE.format(n=number, status=STATUS_LABELS[error.current])
     if isinstance(error, OwnApplication):
@@ -54,6 +56,17 @@ def refusal(error: WorkflowError, number: int | None = None) -> str:
     if isinstance(error, CommentTooLong):
         return texts.COMMENT_TOO_LONG.format(length=error.length)
     return texts.NOT_ALLOWED.format(n=number)
+
+
+def group_refusal(error: GroupNotAllowed, number: int | None) -> str:
+    """Why the group cannot be changed: the status it is in, another program, the same group."""
+    if error.reason is GroupRefusal.OTHER_PROGRAM:
+        return texts.GROUP_REFUSED_PROGRAM
+    if error.reason is GroupRefusal.SAME_GROUP:
+        return texts.GROUP_REFUSED_SAME.format(n=number)
+    assert error.status is not None
+    allowed = [STATUS_LABELS[status] for status in Status if status in error.allowed]
+    return texts.group_refused_status(number or 0, STATUS_LABELS[error.status], allowed)
 
 
 async def on_refusal(event: ErrorEvent) -> bool:

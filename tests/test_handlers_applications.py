@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.fakeapi import User
 from handlers import texts
@@ -68,12 +68,11 @@ async def test_list_pages_of_ten_with_counts(harness: Harness) -> None:
     page = await command(h, "/applications")
     assert "Не обработана — 25" in page["text"] and "Страница 1 из 3" in page["text"]
     buttons = labels(page)
-    assert buttons[:5] == [
-        "• Не обработана (25)",
-        "Подтверждена (0)",
-        "Отменена (0)",
-        "Включен в группу (0)",
-        "Все (25)",
+    # The seed's labels in full: «Подтверждена руководителем ОО» has a row of its own.
+    assert [[b["text"] for b in row] for row in page["reply_markup"]["inline_keyboard"][:3]] == [
+        ["• Не обработана (25)", "Отменена (0)"],
+        ["Подтверждена руководителем ОО (0)"],
+        ["Включен в группу (0)", "Все (25)"],
     ]
     assert sum(1 for b in buttons if b.startswith("№")) == 10
     assert "›" in buttons and "‹" not in buttons and "Одобрить все" in buttons
@@ -84,7 +83,7 @@ async def test_list_pages_of_ten_with_counts(harness: Harness) -> None:
     assert sum(1 for b in labels(last) if b.startswith("№")) == 5
     await press(h, page["message_id"], "‹")
     assert "Страница 2 из 3" in shown(h, page["message_id"])["text"]
-    await press(h, page["message_id"], "Подтверждена")
+    await press(h, page["message_id"], "Подтверждена руководителем ОО (0)")
     assert "Заявок нет" in shown(h, page["message_id"])["text"]
 
 
@@ -125,7 +124,10 @@ async def test_bulk_approval_skips_the_course_without_assessment(harness: Harnes
     assert "4" in confirm["text"] and labels(confirm) == ["Подтвердить", "Назад"]
     await press(h, confirm, "Подтвердить")
     report = shown(h, confirm["message_id"])["text"]
-    assert "Одобрено: 3, пропущено: 1" in report and "№60002" in report
+    assert report.endswith(
+        "Одобрено: 3, пропущено: 1:\n• №60002: Нельзя одобрить заявку на курс: "
+        "результаты оценки компетенций не загружены."
+    )
     async with h.db() as session:
         rows = await session.execute(select(Application.number, Application.status))
         statuses = {number: status for number, status in rows}
@@ -170,6 +172,33 @@ async def test_group_change_tab_moves_within_the_program(harness: Harness) -> No
         assert app is not None and app.group.name == "59/23-ГЗ"
         queued = (await session.scalars(select(OutboxMessage))).all()
     assert [m.payload["type"] for m in queued if m.person_id] == ["group"]
+
+
+async def test_a_group_change_refused_says_why(harness: Harness) -> None:
+    h = harness
+    await seed(h, 1)
+    async with h.db.begin() as session:
+        app = await session.scalar(select(Application).where(Application.number == 60000))
+        assert app is not None
+        session.add(Group(program_id=app.group.program_id, name="59/23-ГЗ"))
+    page = await command(h, "/applications")
+    mark = h.fake.mark()
+    await press(h, page, "№60000")
+    card = await h.fake.wait_for_message(DIRECTOR.id, "Заявка №60000", since=mark)
+    await press(h, card, "Подробнее")
+    await press(h, card["message_id"], "Смена группы")
+    async with h.db.begin() as session:  # decided meanwhile, from another screen
+        await session.execute(
+            update(Application).where(Application.number == 60000).values(status=Status.APPROVED)
+        )
+    query = await press(h, card["message_id"], "59/23-ГЗ")
+    assert [a["text"] for a in h.fake.callback_answers(query)] == [
+        "Группу заявки №60000 сейчас изменить нельзя: заявка в статусе «Подтверждена "
+        "руководителем ОО». Группу меняют, пока заявка в статусе «Не обработана»."
+    ]
+    async with h.db() as session:
+        app = await session.scalar(select(Application).where(Application.number == 60000))
+        assert app is not None and app.group.name != "59/23-ГЗ"
 
 
 async def test_long_entries_are_paged_within_telegram_limits(harness: Harness) -> None:

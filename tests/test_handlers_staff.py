@@ -210,8 +210,13 @@ async def test_cancel_with_reason_and_group_change(harness: Harness) -> None:
     async with h.db() as session:
         entry = await session.scalar(select(HistoryEntry).order_by(HistoryEntry.id.desc()))
         assert entry is not None and entry.comment == "Группа уже набрана"
-    # A cancelled application has no group change any more.
-    await press(h, card["message_id"], "🔁 Смена группы")
+    # A cancelled application has no group change any more, and the answer says why.
+    query = await press(h, card["message_id"], "🔁 Смена группы")
+    (answer,) = h.fake.callback_answers(query)
+    assert answer["text"] == (
+        "Группу заявки №70000 сейчас изменить нельзя: заявка в статусе «Отменена». "
+        "Группу меняют, пока заявка в статусе «Не обработана» или «Подтверждена руководителем ОО»."
+    )
 
 
 async def test_not_staff_gets_no_staff_screens(harness: Harness) -> None:
@@ -257,6 +262,7 @@ async def test_overview_text_and_chart(harness: Harness) -> None:
     text = await h.fake.wait_for_message(STAFF.id, "Обзор региона", since=mark)
     assert "Всего заявок: 4" in text["text"]
     assert "Южный округ — 1" in text["text"] and "Школа Север — 3" in text["text"]
+    assert "Подтверждена руководителем ОО 3" in text["text"]  # the seed's label in full
     photo = await h.fake.wait_for(lambda c: c.method == "sendPhoto" and c.ok, since=mark)
     assert photo.files["photo"].content.startswith(b"\x89PNG")
 

@@ -80,15 +80,15 @@ async def render_list(
             callback_data=ListCb(status=key, page=0, searching=searching).pack(),
         )
 
-    short = texts.LIST_SHORT_STATUS
+    # The seed's labels in full; the long one gets a row of its own to fit a phone's width.
     builder = InlineKeyboardBuilder()
     builder.row(
-        filter_button("n", short["new"], counts[Status.NEW]),
-        filter_button("a", short["approved"], counts[Status.APPROVED]),
+        filter_button("n", STATUS_LABELS[Status.NEW], counts[Status.NEW]),
+        filter_button("c", STATUS_LABELS[Status.CANCELLED], counts[Status.CANCELLED]),
     )
+    builder.row(filter_button("a", STATUS_LABELS[Status.APPROVED], counts[Status.APPROVED]))
     builder.row(
-        filter_button("c", short["cancelled"], counts[Status.CANCELLED]),
-        filter_button("i", short["included"], counts[Status.INCLUDED]),
+        filter_button("i", STATUS_LABELS[Status.INCLUDED], counts[Status.INCLUDED]),
         filter_button("*", texts.LIST_ALL, sum(counts.values())),
     )
     for i in shown.indexes:

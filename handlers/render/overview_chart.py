@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from handlers import texts
 from models import Status
+from services.labels import STATUS_LABELS
 from services.overview import Place
 
 # A font with Cyrillic glyphs when the system has one; Pillow's own font otherwise.
@@ -66,7 +67,7 @@ def render_chart(places: Sequence[Place]) -> bytes:
     x = 20
     for status, color in COLORS.items():
         draw.rectangle((x, 58, x + 14, 72), fill=color)
-        name = texts.LIST_SHORT_STATUS[status.value]
+        name = STATUS_LABELS[status]
         draw.text((x + 20, 56), name, fill="black", font=small)
         x += 40 + int(draw.textlength(name, font=small))
 

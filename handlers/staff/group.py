@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import texts
 from handlers.config import HandlerSettings
 from handlers.edits import edit_text
+from handlers.errors import refusal
 from handlers.staff.callbacks import StaffAction, StaffCb
 from handlers.staff.inclusion import staff_card
 from models import Channel, Person
@@ -24,8 +25,10 @@ async def group_ask(
     app = await workflow.get_application(session, number)
     data = await cards.load_card(session, app.id, with_tabs=True)
     assert data is not None
-    if app.status not in workflow.GROUP_CHANGE[workflow.Capacity.STAFF]:
-        await query.answer(texts.GROUP_REFUSED, show_alert=True)
+    allowed = workflow.GROUP_CHANGE[workflow.Capacity.STAFF]
+    if app.status not in allowed:
+        refused = workflow.GroupNotAllowed(workflow.GroupRefusal.STATUS, app.status, allowed)
+        await query.answer(refusal(refused.about(number)), show_alert=True)
         return
     if not data.other_groups:
         await query.answer(texts.STAFF_GROUP_NONE, show_alert=True)

@@ -19,10 +19,11 @@ from handlers.render.overview_chart import render_chart
 from models import Status, utcnow
 from services import overview, workflow
 from services.calendar import WorkCalendar
+from services.labels import STATUS_LABELS
 
 
 def _counts(counts: dict[Status, int]) -> str:
-    return " · ".join(f"{escape(texts.LIST_SHORT_STATUS[s.value])} {counts[s]}" for s in Status)
+    return " · ".join(f"{escape(STATUS_LABELS[s])} {counts[s]}" for s in Status)
 
 
 def overview_lines(data: overview.Overview) -> list[str]:

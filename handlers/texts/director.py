@@ -43,16 +43,17 @@ __all__ = [
     "GROUP_CHANGED",
     "GROUP_CHOOSE",
     "GROUP_NONE",
-    "GROUP_REFUSED",
+    "GROUP_REFUSED_PROGRAM",
+    "GROUP_REFUSED_SAME",
     "LIST_ALL",
     "LIST_EMPTY",
     "LIST_NOT_DECIDER",
     "LIST_PAGE",
     "LIST_SEARCH",
-    "LIST_SHORT_STATUS",
     "LIST_TITLE",
     "SEARCH_TOO_SHORT",
     "bulk_report",
+    "group_refused_status",
 ]
 
 _ru = catalogue(Language.RU)
@@ -60,12 +61,6 @@ _ru = catalogue(Language.RU)
 # --- «Заявки» for directors (§4.2) ------------------------------------------------------------
 LIST_TITLE = _ru.text("list-title")
 LIST_ALL = _ru.text("list-all")
-LIST_SHORT_STATUS = {
-    "new": _ru.text("list-short-status-new"),
-    "approved": _ru.text("list-short-status-approved"),
-    "cancelled": _ru.text("list-short-status-cancelled"),
-    "included": _ru.text("list-short-status-included"),
-}
 LIST_EMPTY = _ru.text("list-empty")
 LIST_SEARCH = _ru.template("list-search")
 LIST_PAGE = _ru.template("list-page")
@@ -82,14 +77,27 @@ BULK_CANCELLED = _ru.text("bulk-cancelled")
 GROUP_CHOOSE = _ru.template("group-choose")
 GROUP_NONE = _ru.text("group-none")
 GROUP_CHANGED = _ru.text("group-changed")
-GROUP_REFUSED = _ru.text("group-refused")
+GROUP_REFUSED_PROGRAM = _ru.text("group-refused-program")
+GROUP_REFUSED_SAME = _ru.template("group-refused-same")
+
+
+def group_refused_status(number: int, status: str, allowed: list[str]) -> str:
+    """«Группу … сейчас изменить нельзя» with the reason: the status it is in, and the statuses
+    in which the group may be changed."""
+    words = _ru.text("group-refused-or").join(f"«{label}»" for label in allowed)
+    return _ru.text("group-refused-status", n=str(number), status=status, allowed=words)
+
+
+def _sentence(text: str) -> str:
+    """`text` with one closing mark: reasons come with their full stop or without."""
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
 def bulk_report(approved: int, skipped: list[tuple[int, str]]) -> str:
     if not skipped:
         return _ru.text("bulk-report", approved=str(approved))
     lines = "".join(
-        "\n" + _ru.text("bulk-report-line", number=str(number), reason=reason)
+        "\n" + _ru.text("bulk-report-line", number=str(number), reason=_sentence(reason))
         for number, reason in skipped
     )
     return _ru.text(

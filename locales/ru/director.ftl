@@ -3,10 +3,6 @@
 ## «Заявки» for directors (§4.2)
 list-title = 📋 <b>Заявки</b>
 list-all = Все
-list-short-status-new = Не обработана
-list-short-status-approved = Подтверждена
-list-short-status-cancelled = Отменена
-list-short-status-included = Включен в группу
 list-empty = Заявок нет.
 list-search = Поиск по фамилии «{ $term }»
 list-page = Страница { $page } из { $pages }
@@ -25,7 +21,11 @@ bulk-cancelled = Массовое одобрение отменено.
 group-choose = Выберите новую группу программы. Сейчас: «{ $group }».
 group-none = У этой программы нет других групп.
 group-changed = Группа изменена. Заявитель получит уведомление.
-group-refused = Группу сейчас изменить нельзя.
+group-refused-status =
+    Группу заявки №{ $n } сейчас изменить нельзя: заявка в статусе «{ $status }». Группу меняют, пока заявка в статусе { $allowed }.
+group-refused-or = {" "}или{" "}
+group-refused-program = Эта группа из другой программы: заявку можно перевести только в группу той же программы.
+group-refused-same = Заявка №{ $n } уже в этой группе.
 
 ## deputy (§4.2)
 deputy-not-director = Назначать заместителя может только руководитель ОО.

@@ -17,8 +17,8 @@ comment-prompt-comment =
     Вы <b>{ $verb }</b> заявку №{ $number }.
     Напишите комментарий для заявителя (до 1000 символов) или нажмите «Без комментария».
 bulk-report = Одобрено: { $approved }.
-# $lines: one «\n• №…: …» per skipped application.
-bulk-report-skipped = Одобрено: { $approved }, пропущено: { $skipped }{ $lines }.
+# $lines: one «\n• №…: …» per skipped application, each reason ending with its full stop.
+bulk-report-skipped = Одобрено: { $approved }, пропущено: { $skipped }:{ $lines }
 bulk-report-line = • №{ $number }: { $reason }
 
 ## Plurals by the Russian rules; the number is shown without thousands grouping.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
+from enum import StrEnum
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, Self, TypeVar
 
 from models import Status
@@ -116,5 +117,24 @@ class EmptyComment(WorkflowError):
         super().__init__("empty comment")
 
 
+class GroupRefusal(StrEnum):
+    OTHER_PROGRAM = "the group is not one of this program's"
+    STATUS = "the status no longer allows a group change"
+    SAME_GROUP = "the application is already in this group"
+
+
 class GroupNotAllowed(WorkflowError):
-    """The target group belongs to another program, or the status no longer allows a change."""
+    """A group change refused, with the reason: the target group belongs to another program,
+    the application is already there, or its status no longer allows a change (then `status` is
+    the status it is in and `allowed` the statuses in which the actor may change the group)."""
+
+    def __init__(
+        self,
+        reason: GroupRefusal,
+        status: Status | None = None,
+        allowed: frozenset[Status] = frozenset(),
+    ) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+        self.status = status
+        self.allowed = allowed

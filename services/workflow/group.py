@@ -18,7 +18,12 @@ from models import Application, Group, HistoryAction, HistoryEntry, utcnow
 from services import notifications
 from services.region import DEFAULT_TZ
 from services.workflow.authority import get_application, local_today, standing_of
-from services.workflow.errors import GroupNotAllowed, NotAllowed, names_the_application
+from services.workflow.errors import (
+    GroupNotAllowed,
+    GroupRefusal,
+    NotAllowed,
+    names_the_application,
+)
 from services.workflow.recording import record_change
 from services.workflow.rules import GROUP_CHANGE, Actor, Capacity, pick_capacity
 
@@ -53,17 +58,18 @@ async def change_group(
     if new_group is None or (
         new_group.program_id != old_group.program_id and actor.person_id is not None
     ):
-        raise GroupNotAllowed("the group is not one of this program's")
+        raise GroupNotAllowed(GroupRefusal.OTHER_PROGRAM)
     capacity = pick_capacity(
         authority.capacities,
         frozenset(c for c, statuses in GROUP_CHANGE.items() if application.status in statuses),
     )
     if capacity is None:
-        if authority.capacities & GROUP_CHANGE.keys():
-            raise GroupNotAllowed("the status no longer allows a group change")
+        if held := authority.capacities & GROUP_CHANGE.keys():
+            allowed = frozenset(s for c in held for s in GROUP_CHANGE[c])
+            raise GroupNotAllowed(GroupRefusal.STATUS, application.status, allowed)
         raise NotAllowed(application.status)
     if new_group.id == old_group.id:
-        raise GroupNotAllowed("the application is already in this group")
+        raise GroupNotAllowed(GroupRefusal.SAME_GROUP)
 
     application.group_id = new_group.id
     application.group = new_group
