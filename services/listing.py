@@ -41,6 +41,18 @@ async def decided_organizations(session: AsyncSession, person: Person, today: da
     return sorted(org_ids)
 
 
+async def last_deputyship(session: AsyncSession, person: Person) -> Deputy | None:
+    """The person's latest deputyship, whatever its state: why a former deputy's button is
+    refused (revoked, ended, not begun). One row by the (deputy_id, ends_on) index."""
+    latest: Deputy | None = await session.scalar(
+        select(Deputy)
+        .where(Deputy.deputy_id == person.id)
+        .order_by(Deputy.ends_on.desc(), Deputy.id.desc())
+        .limit(1)
+    )
+    return latest
+
+
 async def status_counts(session: AsyncSession, org_ids: Iterable[int]) -> dict[Status, int]:
     """Applications per status: one aggregate over the schools' (organization, status) index."""
     rows = await session.execute(

@@ -520,3 +520,54 @@ async def test_overlapping_period_is_refused_on_confirmation(harness: Harness) -
     await press(h, DIRECTOR, confirm, "Подтвердить")
     assert "уже ваш заместитель" in current(h, confirm)["text"]
     assert len(await deputy_rows(h)) == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "told"),
+    [
+        ("revoke", "Ваши полномочия заместителя отозваны руководителем ОО"),
+        ("end", "Ваши полномочия заместителя закончились {yesterday}"),
+        ("postpone", "Ваши полномочия заместителя начнутся {tomorrow}"),
+    ],
+    ids=["revoked", "ended", "not-begun"],
+)
+async def test_a_former_deputy_pressing_an_old_button_is_told_why(
+    harness: Harness, change: str, told: str
+) -> None:
+    h = harness
+    ids = await setup_school(h)
+    today = local_today()
+    async with h.db.begin() as session:
+        applicant = await session.get(Person, ids["director"])
+        assert applicant is not None
+        await f.application(session, applicant)
+        row = Deputy(
+            organization_id=ids["school"],
+            director_id=ids["director"],
+            deputy_id=ids["teacher"],
+            starts_on=today - timedelta(3),
+            ends_on=today + timedelta(3),
+        )
+        session.add(row)
+    page = await say(h, TEACHER, "/applications")
+    assert "Одобрить все" in inline_buttons(page)  # the deputy decides for the school today
+    async with h.db.begin() as session:
+        held = await session.get(Deputy, row.id)
+        assert held is not None
+        if change == "revoke":
+            held.revoked_at = datetime.now(UTC)
+        elif change == "end":
+            held.ends_on = today - timedelta(1)
+        else:
+            held.starts_on = today + timedelta(1)
+    for button in ("Одобрить все", "Все (1)"):
+        query_id = await press(h, TEACHER, page, button)
+        (answer,) = h.fake.callback_answers(query_id)
+        expected = told.format(
+            yesterday=f"{today - timedelta(1):%d.%m.%Y}",
+            tomorrow=f"{today + timedelta(1):%d.%m.%Y}",
+        )
+        assert answer["text"].startswith(expected) and answer["show_alert"]
+    async with h.db() as session:
+        statuses = (await session.scalars(select(Application.status))).all()
+    assert statuses == [Status.NEW]

@@ -20,8 +20,8 @@ def build_router() -> Router:
 
 
 def build_list_router() -> Router:
-    from handlers.director import applications, bulk
+    from handlers.director import applications, bulk, former
 
     router = Router(name=f"{__name__}.lists")
-    router.include_routers(applications.build_router(), bulk.build_router())
+    router.include_routers(applications.build_router(), bulk.build_router(), former.build_router())
     return router

@@ -38,6 +38,9 @@ __all__ = [
     "DEPUTY_PRESS_BUTTON",
     "DEPUTY_REVOKED",
     "DEPUTY_REVOKED_NOTICE",
+    "DEPUTY_RIGHTS_ENDED",
+    "DEPUTY_RIGHTS_NOT_BEGUN",
+    "DEPUTY_RIGHTS_REVOKED",
     "DEPUTY_SCREEN",
     "DEPUTY_TEXT_ONLY",
     "GROUP_CHANGED",
@@ -136,5 +139,8 @@ DEPUTY_NOT_COLLEAGUE = _ru.text("deputy-not-colleague")
 DEPUTY_OVERLAP = _ru.template("deputy-overlap")
 DEPUTY_NOT_FOUND = _ru.text("deputy-not-found")
 DEPUTY_OUTDATED = _ru.text("deputy-outdated")
+DEPUTY_RIGHTS_REVOKED = _ru.text("deputy-rights-revoked")
+DEPUTY_RIGHTS_ENDED = _ru.template("deputy-rights-ended")
+DEPUTY_RIGHTS_NOT_BEGUN = _ru.template("deputy-rights-not-begun")
 DEPUTY_NOTICE = _ru.template("deputy-notice")
 DEPUTY_REVOKED_NOTICE = _ru.template("deputy-revoked-notice")
