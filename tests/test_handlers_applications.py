@@ -95,9 +95,21 @@ async def test_search_ignores_case_and_yo(harness: Harness) -> None:
         assert "Семёнова Анна Петровна" in found["text"]
         assert sum(1 for b in labels(found) if b.startswith("№")) == 1
     nothing = await command(h, "Сидоров")
-    assert "Заявок нет" in nothing["text"]
+    assert nothing["text"].endswith(
+        "Заявителей с такой фамилией нет. Проверьте написание или откройте /applications."
+    )
     short = await command(h, "С")
     assert "от 2 букв" in short["text"]
+
+
+@pytest.mark.parametrize("text", ["спасибо", "Ок!", "Спасибо большое.", "👍", "+", "12", "хорошо"])
+async def test_a_reply_that_is_no_surname_gets_the_hint(harness: Harness, text: str) -> None:
+    h = harness
+    await seed(h)
+    answer = await command(h, text)
+    assert answer["text"] == (
+        "Чтобы найти заявку, напишите фамилию заявителя (от 2 букв) или откройте /applications."
+    )
 
 
 async def test_entry_opens_the_card(harness: Harness) -> None:

@@ -30,7 +30,7 @@ from handlers.staff import queue as staff
 from handlers.teacher import card as teacher
 from models import Channel, Person, Role, Status, utcnow
 from services import cards, listing, workflow
-from services.labels import STATUS_LABELS
+from services.labels import STATUS_LABELS, fold
 from services.notifications import DECIDER_CARD
 from services.roles import effective_role
 
@@ -70,7 +70,9 @@ async def render_list(
         head += "\n" + texts.LIST_SEARCH.format(term=escape(term))
     if shown.pages > 1:
         head += "\n" + texts.LIST_PAGE.format(page=page + 1, pages=shown.pages)
-    lines = [entry_line(i + 1, found[i]) for i in shown.indexes] or [texts.LIST_EMPTY]
+    lines = [entry_line(i + 1, found[i]) for i in shown.indexes] or [
+        texts.SEARCH_EMPTY if term else texts.LIST_EMPTY
+    ]
     text = head + "\n\n" + "\n\n".join(lines)
 
     def filter_button(key: str, label: str, count: int) -> InlineKeyboardButton:
@@ -198,13 +200,23 @@ async def open_card(
     await query.answer()
 
 
+def could_be_surname(text: str) -> bool:
+    """Letters with inner spaces, hyphens or apostrophes (a full stop or «!» at the end is
+    forgiven), 2 to 100 characters, and not a word of courtesy (`texts.SMALL_TALK`)."""
+    word = text.strip().rstrip(".!?,;)")
+    if not 2 <= len(word) <= 100 or fold(word) in texts.SMALL_TALK:
+        return False
+    return all(ch.isalpha() or ch in " -'’" for ch in word) and word[0].isalpha()
+
+
 async def search(
     message: Message, session: AsyncSession, state: FSMContext, org_ids: list[int]
 ) -> None:
-    """For a director, any other text is a surname to look for (PRODUCT.md §4.6)."""
+    """For a director, any other text is a surname to look for (PRODUCT.md §4.6); a text that
+    cannot be one («спасибо», «ок», an emoji, a sentence) gets the hint instead of «Заявок нет»."""
     assert message.text is not None
     term = message.text.strip()
-    if len(term) < 2 or len(term) > 100:
+    if not could_be_surname(term):
         await message.answer(texts.SEARCH_TOO_SHORT)
         return
     await state.update_data(search=term)

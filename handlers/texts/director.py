@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.i18n import Language, catalogue
+from services.labels import fold
 
 __all__ = [
     "BTN_APPROVE_ALL",
@@ -54,7 +55,9 @@ __all__ = [
     "LIST_PAGE",
     "LIST_SEARCH",
     "LIST_TITLE",
+    "SEARCH_EMPTY",
     "SEARCH_TOO_SHORT",
+    "SMALL_TALK",
     "bulk_report",
     "group_refused_status",
 ]
@@ -69,6 +72,8 @@ LIST_SEARCH = _ru.template("list-search")
 LIST_PAGE = _ru.template("list-page")
 LIST_NOT_DECIDER = _ru.text("list-not-decider")
 SEARCH_TOO_SHORT = _ru.text("search-too-short")
+SEARCH_EMPTY = _ru.text("search-empty")
+SMALL_TALK = frozenset(fold(word) for word in _ru.text("search-small-talk").split(","))
 BTN_APPROVE_ALL = _ru.text("btn-approve-all")
 BTN_CONFIRM = _ru.text("btn-confirm")
 BTN_PREV = _ru.text("btn-prev")

@@ -9,6 +9,13 @@ list-page = Страница { $page } из { $pages }
 list-not-decider = Список заявок школы доступен руководителю ОО и его заместителю.
 search-too-short =
     Чтобы найти заявку, напишите фамилию заявителя (от 2 букв) или откройте /applications.
+search-empty = Заявителей с такой фамилией нет. Проверьте написание или откройте /applications.
+# Replies that are not surnames: answered with the search hint instead of «Заявок нет»
+# (compared without case and with ё folded; a comma between entries).
+search-small-talk =
+    спасибо, спасибо большое, благодарю, спс, ок, окей, ok, okay, хорошо, ладно, понятно, ясно,
+    да, нет, ага, угу, привет, здравствуйте, добрый день, доброе утро, добрый вечер,
+    до свидания, пока, отлично, супер, принято
 btn-approve-all = Одобрить все
 btn-confirm = Подтвердить
 btn-prev = ‹
