@@ -9,6 +9,7 @@ of what was done, and the card itself is refreshed through the outbox.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -72,8 +73,21 @@ async def open_prompt(
     )
     await state.set_state(Decide.comment)
     await state.set_data(
-        {"n": number, "target": target.value, "seen": seen, "prompt": prompt.message_id}
+        {
+            "n": number,
+            "target": target.value,
+            "seen": seen,
+            "prompt": prompt.message_id,
+            "required": reason_required,
+        }
     )
+
+
+def reason_required(data: dict[str, Any], settings: HandlerSettings) -> bool:
+    """Whether the prompt in `data` was for a cancellation that needs a reason (a prompt opened
+    before the flag was kept follows REQUIRE_CANCEL_REASON)."""
+    cancelling = data.get("target") == Status.CANCELLED.value
+    return bool(data.get("required", cancelling and settings.require_cancel_reason))
 
 
 async def comment_given(
@@ -102,7 +116,7 @@ async def skip_comment(
     settings: HandlerSettings,
 ) -> None:
     data = await state.get_data()
-    if data.get("target") == Status.CANCELLED.value and settings.require_cancel_reason:
+    if reason_required(data, settings):
         await query.answer(texts.REASON_REQUIRED, show_alert=True)
         return
     await query.answer()
@@ -142,6 +156,7 @@ async def apply(
             Actor(person.id, Channel.BOT),
             seen=seen,
             comment=comment,
+            reason_required=reason_required(data, settings),
             tz=settings.tz,
         )
     except WorkflowError as error:

@@ -24,6 +24,7 @@ from services.workflow import (
     GroupNotAllowed,
     GroupRefusal,
     OwnApplication,
+    ReasonRequired,
     StaleStatus,
     TransitionNotAllowed,
     WorkflowError,
@@ -53,6 +54,8 @@ def refusal(error: WorkflowError, number: int | None = None) -> str:
         )
     if isinstance(error, ApplicationNotFound):
         return texts.NOT_FOUND.format(n=number)
+    if isinstance(error, ReasonRequired):
+        return texts.REASON_REQUIRED
     if isinstance(error, CommentTooLong):
         return texts.COMMENT_TOO_LONG.format(length=error.length)
     return texts.NOT_ALLOWED.format(n=number)

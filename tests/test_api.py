@@ -24,6 +24,7 @@ from models import (
     OutboxMessage,
     Person,
     Role,
+    Status,
 )
 from models.engine import create_engine, create_sessionmaker
 from tests import factories as f
@@ -269,6 +270,33 @@ async def test_number_in_the_body_must_match_the_path(
         assert len((await session.scalars(select(HistoryEntry))).all()) == history
         assert len((await session.scalars(select(OutboxMessage))).all()) == outbox
         assert await session.scalar(select(Application).where(Application.number == 43114)) is None
+
+
+async def test_a_cancellation_needs_a_reason_when_configured(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """REQUIRE_CANCEL_REASON binds the API's status transition too; the upsert, a copy of the
+    regional module's record, is not asked."""
+    strict = Settings(_env_file=None, api_token=SecretStr(TOKEN), require_cancel_reason=True)
+    app = build_api_app(sessionmaker, strict)
+    await school_with_director(sessionmaker)
+    async with TestClient(TestServer(app)) as client:
+        await put(client, 500)
+        url = "/api/v1/applications/500/status"
+        for comment in (None, "   "):
+            payload = {"status": "cancelled"} | ({"comment": comment} if comment else {})
+            refused = await client.post(url, json=payload, headers=AUTH)
+            answer = await refused.json()
+            assert (refused.status, answer["error"], answer["field"]) == (422, "invalid", "comment")
+        async with sessionmaker() as session:
+            app_row = await session.scalar(select(Application).where(Application.number == 500))
+            assert app_row is not None and app_row.status is Status.NEW
+        done = await client.post(
+            url, json={"status": "cancelled", "comment": "Нет мест"}, headers=AUTH
+        )
+        assert done.status == 200, await done.text()
+        copied = await put(client, 501, status="cancelled")
+        assert copied["status"] == "cancelled"
 
 
 async def test_transitions_and_refusals(

@@ -14,7 +14,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.api.auth import authorized
-from bot.api.keys import SESSIONMAKER, TOKEN, WAKE, Wake
+from bot.api.keys import REASON_REQUIRED, SESSIONMAKER, TOKEN, WAKE, Wake
 from bot.api.replies import MAX_BODY
 from bot.api.routes_applications import (
     get_application,
@@ -63,6 +63,7 @@ def add_api_routes(
     add_health_route(app, sessionmaker)
     app[TOKEN] = settings.api_token.get_secret_value().strip().encode()
     app[WAKE] = [wake] if wake is not None else []
+    app[REASON_REQUIRED] = settings.require_cancel_reason
     router = app.router
     router.add_get("/api/openapi.json", openapi)
     router.add_put("/api/v1/people/{code}", authorized(put_person))

@@ -194,12 +194,14 @@ async def transition(
     *,
     comment: str | None = None,
     seen: Status | None = None,
+    reason_required: bool = False,
     now: datetime | None = None,
 ) -> Application:
     """A staff-side transition by the regional system (history channel `api`).
 
     Raises the workflow's errors: `ApplicationNotFound`, `TransitionNotAllowed`, `StaleStatus`
-    (when `seen` is given and no longer true), `CommentTooLong`.
+    (when `seen` is given and no longer true), `CommentTooLong`, `ReasonRequired` (a
+    cancellation without a comment under REQUIRE_CANCEL_REASON).
     """
     application = await get_application(session, number)
     await change_status(
@@ -209,6 +211,7 @@ async def transition(
         API_ACTOR,
         seen=seen if seen is not None else application.status,
         comment=comment,
+        reason_required=reason_required,
         now=now,
     )
     return application

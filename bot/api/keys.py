@@ -14,3 +14,5 @@ Wake = Callable[[], None]
 SESSIONMAKER: Final = web.AppKey("dpo_api_sessionmaker", async_sessionmaker[AsyncSession])
 TOKEN: Final = web.AppKey("dpo_api_token", bytes)
 WAKE: Final = web.AppKey("dpo_api_wake", list[Wake])
+# REQUIRE_CANCEL_REASON: the status transition to «Отменена» needs a comment.
+REASON_REQUIRED: Final = web.AppKey("dpo_api_reason_required", bool)

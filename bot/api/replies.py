@@ -19,6 +19,7 @@ from services.workflow import (
     CommentTooLong,
     GroupNotAllowed,
     NotAllowed,
+    ReasonRequired,
     StaleStatus,
     TransitionNotAllowed,
     WorkflowError,
@@ -124,6 +125,15 @@ def workflow_refusal(exc: WorkflowError, number: int) -> web.Response:
             str(exc),
             field="comment",
             errors=[FieldError(field="comment", message=str(exc))],
+        )
+    if isinstance(exc, ReasonRequired):
+        message = "a comment (the reason) is required to cancel"
+        return error_reply(
+            422,
+            "invalid",
+            message,
+            field="comment",
+            errors=[FieldError(field="comment", message=message)],
         )
     if isinstance(exc, GroupNotAllowed):
         return error_reply(409, "conflict", "group change refused", field="group")

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from bot.api import applications, reading
 from bot.api.inputs import ApplicationIn, ListQuery, StatusIn
-from bot.api.keys import SESSIONMAKER
+from bot.api.keys import REASON_REQUIRED, SESSIONMAKER
 from bot.api.outputs import ApplicationSaved, FieldError
 from bot.api.replies import (
     error_reply,
@@ -56,7 +56,12 @@ async def post_status(request: web.Request) -> web.StreamResponse:
     try:
         async with request.app[SESSIONMAKER].begin() as session:
             await applications.transition(
-                session, number, data.status, comment=data.comment, seen=data.seen
+                session,
+                number,
+                data.status,
+                comment=data.comment,
+                seen=data.seen,
+                reason_required=request.app[REASON_REQUIRED],
             )
     except WorkflowError as exc:
         return workflow_refusal(exc, number)

@@ -143,24 +143,26 @@ def card_keyboard(app: Application, tab: str, page: int) -> InlineKeyboardMarkup
     return builder.as_markup()
 
 
-def reason_prompt(app: Application) -> str:
-    """What is withdrawn and that it is for good, with the request for an optional reason."""
-    return fit(
-        texts.WITHDRAW_REASON_PROMPT.format(
-            n=app.number,
-            program=escape(app.group.program.title),
-            group=escape(app.group.name),
-            status=escape(STATUS_LABELS[app.status]),
-        )
+def reason_prompt(app: Application, required: bool) -> str:
+    """What is withdrawn and that it is for good, with the request for a reason (optional
+    unless REQUIRE_CANCEL_REASON is on)."""
+    ask = texts.WITHDRAW_REASON_REQUIRED if required else texts.WITHDRAW_REASON_OPTIONAL
+    what = texts.WITHDRAW_REASON_PROMPT.format(
+        n=app.number,
+        program=escape(app.group.program.title),
+        group=escape(app.group.name),
+        status=escape(STATUS_LABELS[app.status]),
     )
+    return fit(what + "\n" + ask)
 
 
-def reason_keyboard(app: Application, page: int) -> InlineKeyboardMarkup:
+def reason_keyboard(app: Application, page: int, required: bool) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(
-        text=texts.BTN_NO_COMMENT,
-        callback_data=MyCb(action=MyAction.WITHOUT_REASON, number=app.number, page=page),
-    )
+    if not required:
+        builder.button(
+            text=texts.BTN_NO_COMMENT,
+            callback_data=MyCb(action=MyAction.WITHOUT_REASON, number=app.number, page=page),
+        )
     builder.button(
         text=texts.BTN_BACK, callback_data=MyCb(action=MyAction.OPEN, number=app.number, page=page)
     )

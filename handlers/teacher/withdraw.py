@@ -76,7 +76,9 @@ async def press_withdraw(
             await draw_card(bot, session, person, settings, where, number, page=page)
         return
     chat_id, message_id = where
-    shown = await show(bot, chat_id, message_id, reason_prompt(app), reason_keyboard(app, page))
+    required = settings.require_cancel_reason
+    prompt, keyboard = reason_prompt(app, required), reason_keyboard(app, page, required)
+    shown = await show(bot, chat_id, message_id, prompt, keyboard)
     await state.set_state(Withdraw.reason)
     await state.set_data({"n": number, "seen": app.status.value, "msg": shown, "p": page})
     await query.answer()
@@ -97,8 +99,11 @@ async def reason_given(
     await message.answer(text)
 
 
-async def reason_not_text(message: Message) -> None:
-    await message.answer(texts.WITHDRAW_TEXT_ONLY)
+async def reason_not_text(message: Message, settings: HandlerSettings) -> None:
+    required = settings.require_cancel_reason
+    await message.answer(
+        texts.WITHDRAW_TEXT_ONLY_REQUIRED if required else texts.WITHDRAW_TEXT_ONLY
+    )
 
 
 async def without_reason(
@@ -112,6 +117,9 @@ async def without_reason(
 ) -> None:
     if (await state.get_data()).get("n") != callback_data.number:
         await query.answer(texts.BUTTON_OUTDATED, show_alert=True)
+        return
+    if settings.require_cancel_reason:  # a prompt shown before the setting was turned on
+        await query.answer(texts.REASON_REQUIRED, show_alert=True)
         return
     chat_id, _ = where_of(query)
     text, done = await withdraw(bot, chat_id, session, person, state, settings, None)
@@ -139,6 +147,7 @@ async def withdraw(
             actor(person),
             seen=seen,
             comment=reason,
+            reason_required=settings.require_cancel_reason,
             tz=settings.tz,
         )
     except WorkflowError as error:

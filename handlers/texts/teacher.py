@@ -16,8 +16,11 @@ __all__ = [
     "REPLY_TEXT_ONLY",
     "WITHDRAW_BTN",
     "WITHDRAW_DONE",
+    "WITHDRAW_REASON_OPTIONAL",
     "WITHDRAW_REASON_PROMPT",
+    "WITHDRAW_REASON_REQUIRED",
     "WITHDRAW_TEXT_ONLY",
+    "WITHDRAW_TEXT_ONLY_REQUIRED",
 ]
 
 _ru = catalogue(Language.RU)
@@ -33,6 +36,9 @@ WITHDRAW_BTN = _ru.text("withdraw-btn")
 WITHDRAW_REASON_PROMPT = _ru.template("withdraw-reason-prompt")
 WITHDRAW_DONE = _ru.template("withdraw-done")
 WITHDRAW_TEXT_ONLY = _ru.text("withdraw-text-only")
+WITHDRAW_TEXT_ONLY_REQUIRED = _ru.text("withdraw-text-only-required")
+WITHDRAW_REASON_OPTIONAL = _ru.text("withdraw-reason-optional")
+WITHDRAW_REASON_REQUIRED = _ru.text("withdraw-reason-required")
 REPLY_PROMPT = _ru.template("reply-prompt")
 REPLY_SENT = _ru.template("reply-sent")
 REPLY_ABANDONED = _ru.template("reply-abandoned")

@@ -112,6 +112,13 @@ class CommentTooLong(WorkflowError):
         self.length = length
 
 
+class ReasonRequired(WorkflowError):
+    """A cancellation without a reason while REQUIRE_CANCEL_REASON is on."""
+
+    def __init__(self) -> None:
+        super().__init__("a reason is required to cancel")
+
+
 class EmptyComment(WorkflowError):
     def __init__(self) -> None:
         super().__init__("empty comment")

@@ -28,6 +28,7 @@ from services.workflow.errors import (
     CoursePreconditionFailed,
     NotAllowed,
     OwnApplication,
+    ReasonRequired,
     StaleStatus,
     TransitionNotAllowed,
     names_the_application,
@@ -105,10 +106,17 @@ async def change_status(
     *,
     seen: Status,
     comment: str | None = None,
+    reason_required: bool = False,
     now: datetime | None = None,
     tz: ZoneInfo = DEFAULT_TZ,
 ) -> StatusChange:
     """Move an application from `seen` to `target`, or raise a `WorkflowError` saying why not.
+
+    `reason_required`: a cancellation without a comment is refused (`ReasonRequired`). The
+    channels pass REQUIRE_CANCEL_REASON, one rule for whoever cancels: a director or deputy, an
+    applicant withdrawing, the HTTP API's status transition (staff always give a reason). Import
+    files and the API's copy of a whole application record what the regional module already
+    decided, and do not ask.
 
     The applicant's notification and the refresh of every card shown are queued in the outbox in
     the same transaction. The caller owns the transaction; this only flushes.
@@ -118,6 +126,8 @@ async def change_status(
     application, capacity, authority = await check_status_change(
         session, application, target, actor, seen=seen, now=now, tz=tz
     )
+    if target is Status.CANCELLED and reason_required and comment is None:
+        raise ReasonRequired
 
     # Compare-and-set: the row changes only if nobody changed it since the actor looked.
     result = await session.execute(

@@ -106,7 +106,10 @@ async def test_overview_counts_on_samples(
     fake.send_text(ORLOVA, "/overview")
     text = (await fake.wait_for_message(ORLOVA.id, "Обзор региона", since=mark, timeout=20))["text"]
     assert "Всего заявок: 5" in text
-    assert "Не обработана 3 · Подтверждена 0 · Отменена 1 · Включен в группу 1" in text
+    assert (
+        "Не обработана 3 · Подтверждена руководителем ОО 0 · Отменена 1 · Включен в группу 1"
+        in text
+    )
     assert "Челябинский городской округ — 3" in text
     assert "Еткульский муниципальный район — 2" in text
     assert "МАОУ «СОШ № 12 г. Челябинска» — 3" in text

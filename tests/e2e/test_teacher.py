@@ -111,6 +111,36 @@ async def test_withdrawal_with_a_reason_reaches_the_director(
     ]
 
 
+async def test_withdrawal_needs_a_reason_when_cancelling_does(
+    bot: BotProcess, fake: FakeTelegram, db: async_sessionmaker[AsyncSession]
+) -> None:
+    """REQUIRE_CANCEL_REASON is one rule: it binds a teacher's withdrawal as it binds a director."""
+    bot.env["REQUIRE_CANCEL_REASON"] = "true"
+    codes = await load_samples(db)
+    await bot.start()
+    await link(fake, DIRECTOR, codes[DIRECTOR.id])
+    await link(fake, KUZNETSOV, codes[KUZNETSOV.id])
+
+    listing = await my(fake, KUZNETSOV)
+    await press(fake, KUZNETSOV, listing, "№43112", "Заявка №43112")
+    prompt = await press(fake, KUZNETSOV, listing, "Отозвать заявку", "Напишите причину")
+    assert "без причины заявку не отозвать" in prompt["text"]
+    assert buttons(prompt) == ["Назад"]
+    # «Без комментария» from a prompt shown before the setting: refused, the prompt stays.
+    mark = fake.mark()
+    query_id = fake.press(KUZNETSOV, prompt, "my:ws:43112:0::", strict=False)
+    await fake.wait_for(
+        lambda c: c.method == "answerCallbackQuery" and c.params["callback_query_id"] == query_id,
+        since=mark,
+    )
+    assert "Укажите причину отмены" in fake.callback_answers(query_id)[0]["text"]
+    assert await status_of(db, 43112) is Status.NEW
+    mark = fake.mark()
+    fake.send_text(KUZNETSOV, "Переезжаю")
+    await fake.wait_for_message(KUZNETSOV.id, "Заявка №43112 отозвана", since=mark)
+    assert await status_of(db, 43112) is Status.CANCELLED
+
+
 async def test_a_reply_to_the_directors_comment_reaches_the_director(
     bot: BotProcess, fake: FakeTelegram, db: async_sessionmaker[AsyncSession]
 ) -> None:
