@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     # The longest pause between two attempts of an outbound webhook (1 s, 2 s, 4 s ... up to it).
     webhook_out_max_backoff: int = Field(default=300, ge=1, le=86400)
     require_cancel_reason: bool = False
+    # How long «Вернуть» takes back a director's cancellation (minutes; 0: no «Вернуть»).
+    undo_cancel_minutes: int = Field(default=10, ge=0, le=1440)
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
     # Card records older than this are forgotten (their messages are no longer refreshed).
     card_retention_days: int = Field(default=90, ge=1)

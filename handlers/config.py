@@ -23,6 +23,9 @@ class HandlerSettings(Protocol):
     def require_cancel_reason(self) -> bool: ...
 
     @property
+    def undo_cancel_minutes(self) -> int: ...
+
+    @property
     def digest_time(self) -> str: ...
 
     @property

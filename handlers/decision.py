@@ -8,6 +8,8 @@ of what was done, and the card itself is refreshed through the outbox.
 
 from __future__ import annotations
 
+from contextlib import suppress
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -21,6 +23,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import texts
+from handlers.callback_types import Int64
 from handlers.config import HandlerSettings
 from handlers.edits import edit_text
 from handlers.errors import refusal
@@ -28,6 +31,7 @@ from handlers.filters import NOT_MENU
 from handlers.prompts import comment_text
 from models import Channel, Person, Status
 from services import workflow
+from services.labels import STATUS_LABELS
 from services.workflow import Actor, WorkflowError
 
 
@@ -45,6 +49,19 @@ class DecideCb(CallbackData, prefix="d"):
     """A button under the comment prompt."""
 
     action: PromptAction
+
+
+class UndoCb(CallbackData, prefix="un"):
+    """«Вернуть» under a director's cancellation: the application and the history entry."""
+
+    number: Int64
+    history: Int64
+
+
+def undo_keyboard(number: int, history_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=texts.BTN_UNDO, callback_data=UndoCb(number=number, history=history_id))
+    return builder.as_markup()
 
 
 def decide_keyboard(*, allow_skip: bool) -> InlineKeyboardMarkup:
@@ -148,6 +165,7 @@ async def apply(
     data = await state.get_data()
     await state.clear()
     number, target, seen = int(data["n"]), Status(data["target"]), Status(data["seen"])
+    markup: InlineKeyboardMarkup | None = None
     try:
         change = await workflow.change_status(
             session,
@@ -166,23 +184,62 @@ async def apply(
         # A director deciding on their own application is not told that they will be told.
         if change.application.applicant_id != person.id:
             text += " " + texts.DECISION_APPLIED_NOTE
+        minutes = settings.undo_cancel_minutes
+        if target is Status.CANCELLED and change.capacity in workflow.UNDO_CAPACITIES and minutes:
+            # A mis-tap is not final: «Вернуть» for a while (`services.workflow.undo`).
+            text += "\n" + texts.UNDO_HINT.format(minutes=minutes)
+            markup = undo_keyboard(number, change.history.id)
     prompt = data.get("prompt")
     if prompt:
         # The prompt becomes the record of what was done; the card itself is refreshed
         # through the outbox, like every other copy of it.
-        await _replace_prompt(bot, chat_id, int(prompt), text)
+        await _replace_prompt(bot, chat_id, int(prompt), text, markup)
     else:
-        await bot.send_message(chat_id, text)
+        await bot.send_message(chat_id, text, reply_markup=markup)
 
 
-async def _replace_prompt(bot: Bot, chat_id: int, message_id: int, text: str) -> None:
+async def _replace_prompt(
+    bot: Bot, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
     # The decision and the end of the prompt are committed before this call; a lost answer is
     # no failure of the decision (see `handlers.errors.on_error`), and the card itself is
     # refreshed through the outbox.
     try:
-        await bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id)
+        await bot.edit_message_text(
+            text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+        )
     except TelegramBadRequest:
-        await bot.send_message(chat_id, text)
+        await bot.send_message(chat_id, text, reply_markup=markup)
+
+
+async def undo(
+    query: CallbackQuery,
+    callback_data: UndoCb,
+    session: AsyncSession,
+    person: Person,
+    settings: HandlerSettings,
+) -> None:
+    """«Вернуть»: the cancellation taken back, or why not (and the button goes away then)."""
+    number = callback_data.number
+    try:
+        change = await workflow.undo_cancellation(
+            session,
+            number,
+            callback_data.history,
+            Actor(person.id, Channel.BOT),
+            window=timedelta(minutes=settings.undo_cancel_minutes),
+            tz=settings.tz,
+        )
+    except (workflow.UndoExpired, workflow.UndoOvertaken) as error:
+        await query.answer(refusal(error, number), show_alert=True)
+        if isinstance(query.message, Message):
+            with suppress(TelegramBadRequest):
+                await query.message.edit_reply_markup(reply_markup=None)
+        return
+    text = texts.UNDO_DONE.format(n=number, status=STATUS_LABELS[change.new])
+    if isinstance(query.message, Message):
+        await edit_text(query.message, text, None)
+    await query.answer()
 
 
 def build_router() -> Router:
@@ -198,4 +255,5 @@ def build_router() -> Router:
         back, DecideCb.filter(F.action == PromptAction.BACK), Decide.comment
     )
     router.callback_query.register(prompt_outdated, DecideCb.filter())
+    router.callback_query.register(undo, UndoCb.filter())
     return router

@@ -27,6 +27,8 @@ from services.workflow import (
     ReasonRequired,
     StaleStatus,
     TransitionNotAllowed,
+    UndoExpired,
+    UndoOvertaken,
     WorkflowError,
 )
 
@@ -54,6 +56,10 @@ def refusal(error: WorkflowError, number: int | None = None) -> str:
         )
     if isinstance(error, ApplicationNotFound):
         return texts.NOT_FOUND.format(n=number)
+    if isinstance(error, UndoExpired):
+        return texts.UNDO_EXPIRED.format(n=number, minutes=int(error.window.total_seconds() // 60))
+    if isinstance(error, UndoOvertaken):
+        return texts.UNDO_OVERTAKEN.format(n=number, status=STATUS_LABELS[error.current])
     if isinstance(error, ReasonRequired):
         return texts.REASON_REQUIRED
     if isinstance(error, CommentTooLong):

@@ -571,3 +571,53 @@ async def test_a_former_deputy_pressing_an_old_button_is_told_why(
     async with h.db() as session:
         statuses = (await session.scalars(select(Application.status))).all()
     assert statuses == [Status.NEW]
+
+
+async def test_a_deputy_takes_back_their_own_cancellation_only(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """«Вернуть» restores the status before the cancellation (here «Подтверждена»), for the one
+    who cancelled; the director, who did not, may not take it back."""
+    async with sessionmaker.begin() as session:
+        _, director, deputy, applicant = await school_with_people(session)
+        app = await f.application(session, applicant, status=Status.APPROVED)
+        await deputies.name_deputy(session, director, deputy.id, TODAY, TODAY, now=NOW)
+    as_deputy = Actor(deputy.id, Channel.BOT)
+    async with sessionmaker.begin() as session:
+        cancelled = await workflow.change_status(
+            session, app.number, Status.CANCELLED, as_deputy, seen=Status.APPROVED, now=at(TODAY)
+        )
+        cancel_id = cancelled.history.id
+    window = timedelta(minutes=10)
+    async with sessionmaker.begin() as session:
+        with pytest.raises(NotAllowed):
+            await workflow.undo_cancellation(
+                session,
+                app.number,
+                cancel_id,
+                Actor(director.id, Channel.BOT),
+                window=window,
+                now=at(TODAY),
+            )
+    async with sessionmaker.begin() as session:
+        back = await workflow.undo_cancellation(
+            session, app.number, cancel_id, as_deputy, window=window, now=at(TODAY)
+        )
+        assert (back.old, back.new) == (Status.CANCELLED, Status.APPROVED)
+        assert back.on_behalf_of_id == director.id
+    async with sessionmaker() as session:
+        entries = (
+            await session.scalars(
+                select(HistoryEntry)
+                .where(HistoryEntry.application_id == app.id)
+                .order_by(HistoryEntry.id)
+            )
+        ).all()
+        now_status = await session.scalar(
+            select(Application.status).where(Application.id == app.id)
+        )
+    assert [(e.to_value, e.actor_role) for e in entries[-2:]] == [
+        ("cancelled", "deputy"),
+        ("approved", "deputy"),
+    ]
+    assert now_status is Status.APPROVED

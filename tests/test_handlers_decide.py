@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from aiogram.fsm.storage.base import StorageKey
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from bot.app import build_dispatcher
 from bot.fakeapi import User
 from handlers.director.callbacks import CardAction, CardCb
-from models import Application, Kind, Role, Status
+from models import (
+    Application,
+    Channel,
+    HistoryAction,
+    HistoryEntry,
+    Kind,
+    OutboxMessage,
+    Role,
+    Status,
+)
 from tests import factories as f
-from tests.dispatcher import Harness
+from tests.dispatcher import Harness, make_settings
 
 DIRECTOR = User(id=4001, first_name="Ольга")
 TEACHER = User(id=4002, first_name="Мария")
@@ -123,8 +134,6 @@ async def test_without_comment_applies_and_queues_the_teacher_notification(
     assert prompt is not None
     await press(h, prompt, "Без комментария")
     assert await status(h) is Status.CANCELLED
-    from models import OutboxMessage
-
     async with h.db() as session:
         queued = (await session.scalars(select(OutboxMessage))).all()
     assert [m.payload["type"] for m in queued] == ["status"]
@@ -245,3 +254,122 @@ def test_a_long_history_shows_its_end_within_the_limit() -> None:
     assert "запись 59" in text and "запись 0 " not in text
     assert "Показаны последние" in text
     assert latest("T", [], "пусто", "\n") == "T\nпусто"
+
+
+def shown(h: Harness, message: dict[str, Any]) -> dict[str, Any]:
+    return next(m for m in h.fake.messages(DIRECTOR.id) if m["message_id"] == message["message_id"])
+
+
+def buttons(message: dict[str, Any]) -> list[str]:
+    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return [button["text"] for row in rows for button in row]
+
+
+async def cancel_by_mistake(h: Harness) -> dict[str, Any]:
+    """The director cancels 50001 with «Без комментария»; the result message with «Вернуть»."""
+    card = await setup(h)
+    await press(h, card, "Отменить")
+    prompt = h.fake.last_message(DIRECTOR.id)
+    assert prompt is not None
+    await press(h, prompt, "Без комментария")
+    assert await status(h) is Status.CANCELLED
+    return shown(h, prompt)
+
+
+async def history_of(h: Harness) -> list[tuple[str | None, str | None, str | None]]:
+    async with h.db() as session:
+        rows = await session.scalars(
+            select(HistoryEntry)
+            .where(HistoryEntry.action == HistoryAction.STATUS)
+            .order_by(HistoryEntry.id)
+        )
+        return [(e.from_value, e.to_value, e.actor_role) for e in rows]
+
+
+async def test_a_mistaken_cancellation_is_taken_back_with_undo(harness: Harness) -> None:
+    h = harness
+    result = await cancel_by_mistake(h)
+    assert result["text"].startswith("❌ Заявка №50001 отменена.")
+    assert "«Вернуть» — в течение 10 мин." in result["text"]
+    assert buttons(result) == ["↩️ Вернуть"]
+    query_id = await press(h, result, "Вернуть")
+    assert h.fake.callback_answers(query_id)
+    assert await status(h) is Status.NEW
+    after = shown(h, result)
+    assert after["text"] == (
+        "↩️ Отмена заявки №50001 возвращена: статус «Не обработана». Заявитель получит уведомление."
+    )
+    assert buttons(after) == []
+    # The history keeps both, and the teacher is told of each change.
+    assert await history_of(h) == [
+        ("new", "cancelled", "director"),
+        ("cancelled", "new", "director"),
+    ]
+    async with h.db() as session:
+        told = (await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
+    assert [m.payload["type"] for m in told if m.payload["type"] == "status"] == ["status"] * 2
+    # Pressed again (a double tap from an old copy): nothing more changes.
+    h.fake.press(DIRECTOR, result, f"un:50001:{await last_cancel_id(h)}", strict=False)
+    await h.feed(h.fake.pending_updates[-1])
+    assert await status(h) is Status.NEW
+    assert len(await history_of(h)) == 2
+
+
+async def last_cancel_id(h: Harness) -> int:
+    async with h.db() as session:
+        found = await session.scalar(
+            select(HistoryEntry.id).where(HistoryEntry.to_value == "cancelled")
+        )
+        assert found is not None
+        return found
+
+
+async def test_undo_after_its_window_is_refused_and_the_button_goes(harness: Harness) -> None:
+
+    h = harness
+    result = await cancel_by_mistake(h)
+    async with h.db.begin() as session:
+        entry = await session.get(HistoryEntry, await last_cancel_id(h))
+        assert entry is not None
+        await session.execute(
+            update(HistoryEntry)
+            .where(HistoryEntry.id == entry.id)
+            .values(created_at=entry.created_at - timedelta(minutes=11))
+        )
+    query_id = await press(h, result, "Вернуть")
+    (answer,) = h.fake.callback_answers(query_id)
+    assert answer["text"] == "Вернуть заявку №50001 можно только в течение 10 мин. после отмены."
+    assert await status(h) is Status.CANCELLED
+    assert buttons(shown(h, result)) == []
+
+
+async def test_undo_after_someone_else_acted_is_refused(harness: Harness) -> None:
+    h = harness
+    result = await cancel_by_mistake(h)
+    async with h.db.begin() as session:
+        app = await session.scalar(select(Application).where(Application.number == 50001))
+        assert app is not None
+        session.add(
+            HistoryEntry(
+                application_id=app.id,
+                actor_role="system",
+                channel=Channel.IMPORT,
+                action=HistoryAction.GROUP,
+                from_value="А",
+                to_value="Б",
+            )
+        )
+    query_id = await press(h, result, "Вернуть")
+    (answer,) = h.fake.callback_answers(query_id)
+    assert answer["text"] == (
+        "Заявку №50001 уже изменили после отмены: сейчас «Отменена». Вернуть её нельзя."
+    )
+    assert await status(h) is Status.CANCELLED
+
+
+async def test_no_undo_when_switched_off(harness: Harness) -> None:
+    h = harness
+    settings = make_settings(h.fake.base_url, undo_cancel_minutes=0)
+    h.dispatcher, _ = build_dispatcher(settings, h.db)
+    result = await cancel_by_mistake(h)
+    assert buttons(result) == [] and "Вернуть" not in result["text"]

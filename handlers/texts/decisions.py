@@ -13,6 +13,7 @@ __all__ = [
     "BTN_TAB_COMMENTS",
     "BTN_TAB_HISTORY",
     "BTN_TAB_INFO",
+    "BTN_UNDO",
     "COMMENT_TEXT_ONLY",
     "COMMENT_TOO_LONG",
     "DECISION_ABANDONED",
@@ -27,6 +28,10 @@ __all__ = [
     "REASON_REQUIRED",
     "STALE",
     "TRANSITION_REFUSED",
+    "UNDO_DONE",
+    "UNDO_EXPIRED",
+    "UNDO_HINT",
+    "UNDO_OVERTAKEN",
     "comment_prompt",
 ]
 
@@ -46,6 +51,11 @@ DECISION_VERB = {
     "approved": _ru.text("decision-verb-approved"),
     "cancelled": _ru.text("decision-verb-cancelled"),
 }
+BTN_UNDO = _ru.text("btn-undo")
+UNDO_HINT = _ru.template("undo-hint")
+UNDO_DONE = _ru.template("undo-done")
+UNDO_EXPIRED = _ru.template("undo-expired")
+UNDO_OVERTAKEN = _ru.template("undo-overtaken")
 DECISION_DONE = {
     "approved": _ru.template("decision-done-approved"),
     "cancelled": _ru.template("decision-done-cancelled"),

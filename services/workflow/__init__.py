@@ -37,6 +37,8 @@ from services.workflow.errors import (
     ReasonRequired,
     StaleStatus,
     TransitionNotAllowed,
+    UndoExpired,
+    UndoOvertaken,
     WorkflowError,
 )
 from services.workflow.group import (
@@ -56,11 +58,13 @@ from services.workflow.status import (
     change_status,
     check_status_change,
 )
+from services.workflow.undo import UNDO_CAPACITIES, undo_cancellation
 
 __all__ = [
     "COMMENT_MAX_LENGTH",
     "GROUP_CHANGE",
     "TRANSITIONS",
+    "UNDO_CAPACITIES",
     "Actor",
     "ApplicationNotFound",
     "Authority",
@@ -77,6 +81,8 @@ __all__ = [
     "StaleStatus",
     "StatusChange",
     "TransitionNotAllowed",
+    "UndoExpired",
+    "UndoOvertaken",
     "WorkflowError",
     "active_deputyship",
     "add_comment",
@@ -89,4 +95,5 @@ __all__ = [
     "get_application",
     "local_today",
     "pick_capacity",
+    "undo_cancellation",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, Self, TypeVar
 
@@ -117,6 +118,22 @@ class ReasonRequired(WorkflowError):
 
     def __init__(self) -> None:
         super().__init__("a reason is required to cancel")
+
+
+class UndoExpired(WorkflowError):
+    """«Вернуть» pressed after its window."""
+
+    def __init__(self, window: timedelta) -> None:
+        super().__init__(f"the cancellation can be taken back within {window} only")
+        self.window = window
+
+
+class UndoOvertaken(WorkflowError):
+    """«Вернуть» pressed after someone else acted on the application."""
+
+    def __init__(self, current: Status) -> None:
+        super().__init__(f"changed since the cancellation; now {current}")
+        self.current = current
 
 
 class EmptyComment(WorkflowError):

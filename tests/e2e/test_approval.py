@@ -188,6 +188,53 @@ async def test_cancel_requires_a_reason_when_configured(
     assert await status_of(db, 43112) is Status.CANCELLED
 
 
+async def test_a_mistaken_cancellation_is_taken_back(
+    bot: BotProcess, fake: FakeTelegram, db: async_sessionmaker[AsyncSession]
+) -> None:
+    codes = await load_samples(db)
+    await bot.start()
+    await link(fake, KUZNETSOV, codes[KUZNETSOV.id])
+    await link(fake, DIRECTOR, codes[DIRECTOR.id])
+    card = (await cards_of(fake, DIRECTOR.id, 3))[43112]
+    mark = fake.mark()
+    fake.press_button(DIRECTOR, card, "Отменить")
+    prompt = await fake.wait_for_message(DIRECTOR.id, "Напишите", since=mark)
+    mark = fake.mark()
+    fake.press_button(DIRECTOR, prompt, "Без комментария")
+    result = await fake.wait_for_message(DIRECTOR.id, "«Вернуть» — в течение 10 мин.", since=mark)
+    assert buttons(result) == ["↩️ Вернуть"]
+    await fake.wait_for_message(KUZNETSOV.id, "Отменена", since=mark)
+    assert await status_of(db, 43112) is Status.CANCELLED
+
+    mark = fake.mark()
+    fake.press_button(DIRECTOR, result, "Вернуть")
+    await fake.wait_for_message(DIRECTOR.id, "Отмена заявки №43112 возвращена", since=mark)
+    told = await fake.wait_for_message(KUZNETSOV.id, "новый статус", since=mark)
+    assert "Не обработана" in told["text"]
+    assert await status_of(db, 43112) is Status.NEW
+    async with db() as session:
+        app = await session.scalar(select(Application).where(Application.number == 43112))
+        assert app is not None
+        changes = (
+            await session.scalars(
+                select(HistoryEntry.to_value)
+                .where(HistoryEntry.application_id == app.id, HistoryEntry.action == "status")
+                .order_by(HistoryEntry.id)
+            )
+        ).all()
+    assert changes == ["cancelled", "new"]
+    # The card itself offers the decision again.
+    refreshed = await fake.wait_for(
+        lambda c: (
+            c.method == "editMessageText"
+            and c.params.get("message_id") == card["message_id"]
+            and "Одобрить" in str(c.params.get("reply_markup"))
+        ),
+        since=mark,
+    )
+    assert refreshed.ok
+
+
 async def test_forged_press_from_another_school_changes_nothing(
     bot: BotProcess, fake: FakeTelegram, db: async_sessionmaker[AsyncSession]
 ) -> None:
