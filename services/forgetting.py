@@ -29,6 +29,7 @@ from models import (
     Person,
 )
 from services.outbox.chunks import rowcount
+from services.outbox.items import OutboxItem, enqueue_many
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,59 @@ async def forget_account(session: AsyncSession, telegram_id: int) -> Forgotten:
     )
     await session.flush()
     return Forgotten(telegram_id, person_id, consents, cards, messages)
+
+
+async def moved_away(session: AsyncSession, telegram_id: int, person_id: int, event: str) -> None:
+    """A fresh invitation moved the person from this Telegram account to another one.
+
+    The old account is told (through the outbox, after the commit), its reply keyboard and
+    command menu go, and the bot stops showing it the school's applications: the cards shown in
+    its chat are no longer refreshed, refreshes still waiting for it are dropped, and an open
+    prompt is closed. The cards it was sent are forgotten, so the new account gets them anew.
+    Its consent stays: it belongs to the account, which may link again.
+    `event` makes the messages' keys unique (the invitation's id).
+    """
+    chat = case(
+        (OutboxMessage.person_id.is_(None), OutboxMessage.payload["chat_id"].as_string()),
+        else_=None,
+    )
+    await session.execute(
+        delete(OutboxMessage)
+        .where(OutboxMessage.state == OutboxState.PENDING, chat == str(telegram_id))
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(delete(CardMessage).where(CardMessage.chat_id == telegram_id))
+    # The cards delivered to the old account are forgotten with it, so that the new account
+    # gets the waiting ones anew (`services.notifications.cards_for_waiting`, same keys).
+    await session.execute(
+        delete(OutboxMessage)
+        .where(
+            OutboxMessage.person_id == person_id,
+            OutboxMessage.method == "card",
+            OutboxMessage.state.in_((OutboxState.SENT, OutboxState.FAILED)),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        delete(FsmRecord).where(FsmRecord.key.like(f"%:{telegram_id}:{telegram_id}:%"))
+    )
+    await enqueue_many(
+        session,
+        [
+            OutboxItem(
+                key=f"moved:{event}:{person_id}",
+                person_id=None,
+                payload={"type": "moved", "chat_id": telegram_id},
+                method="moved",
+            ),
+            OutboxItem(
+                key=f"moved:{event}:{person_id}:menu",
+                person_id=None,
+                payload={"type": "menu-reset", "chat_id": telegram_id},
+                method="menu-reset",
+            ),
+        ],
+    )
 
 
 async def forget_person(session: AsyncSession, code: str) -> Forgotten | None:

@@ -7,7 +7,8 @@ Redeeming decides two conflicts this way:
 
 * the person is already linked to another Telegram account: the invitation wins and the person
   moves to the new account. Re-issuing an invitation is how an operator hands a person over to a
-  new phone or account, and holding a fresh code is the proof the operator asked for.
+  new phone or account, and holding a fresh code is the proof the operator asked for. The old
+  account is told and loses its menus and cards (`services.forgetting.moved_away`).
 * the Telegram account is already linked to another person: refused with `AccountLinkedElsewhere`
   and the invitation stays unused, unless the caller passes `relink=True` (after asking the user
   to confirm). A director who opens a teacher's forwarded link must not silently stop being the
@@ -36,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Invitation, Organization, Person, utcnow
+from services.forgetting import moved_away
 from services.labels import fold
 
 CODE_BYTES: Final = 24  # 192 bits
@@ -234,6 +236,7 @@ async def redeem_invitation(
         other.updated_at = now
         await session.flush()  # free the unique telegram_id before giving it to the person
     person = await session.get_one(Person, invitation.person_id)
+    previous = person.telegram_id
     person.telegram_id = telegram_id
     person.reachable = True
     person.updated_at = now
@@ -249,6 +252,8 @@ async def redeem_invitation(
         .execution_options(synchronize_session=False)
     )
     await session.flush()
+    if previous is not None and previous != telegram_id:
+        await moved_away(session, previous, person.id, str(invitation.id))
     set_committed_value(invitation, "used_at", now)
     set_committed_value(invitation, "used_by_telegram_id", telegram_id)
     return person

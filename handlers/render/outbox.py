@@ -6,10 +6,11 @@ application as it is when it finally goes out.
 
 from __future__ import annotations
 
-from aiogram.methods import EditMessageText, SendMessage
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.methods import DeleteMyCommands, EditMessageText, SendMessage
+from aiogram.types import BotCommandScopeChat, InlineKeyboardMarkup, ReplyKeyboardRemove
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers import texts
 from handlers.config import HandlerSettings
 from handlers.render import digest as digest_render
 from handlers.render.card_tabs import tab_text
@@ -54,6 +55,20 @@ class OutboxRenderer:
         kind = payload.get("type")
         if kind in digest_render.KINDS:
             return await digest_render.render(session, message, tz=self.tz, quiet=self.quiet)
+        if kind == "moved":
+            # The old account of a person who moved to another one (`services.forgetting`).
+            chat_id = int(payload["chat_id"])
+            return Outgoing(
+                SendMessage(
+                    chat_id=chat_id, text=texts.MOVED_AWAY, reply_markup=ReplyKeyboardRemove()
+                ),
+                chat_id=chat_id,
+            )
+        if kind == "menu-reset":
+            chat_id = int(payload["chat_id"])
+            return Outgoing(
+                DeleteMyCommands(scope=BotCommandScopeChat(chat_id=chat_id)), chat_id=chat_id
+            )
         if kind == "refresh":
             data = await cards.load_card(session, int(payload["application_id"]))
             if data is None:

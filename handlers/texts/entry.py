@@ -34,6 +34,7 @@ __all__ = [
     "LINK_PHONE_NOT_FOUND",
     "LINK_PROMPT",
     "LINK_TOO_MANY",
+    "MOVED_AWAY",
     "NOTHING_TO_CANCEL",
     "REGIONAL_SYSTEM",
     "STAFF_ONLY",
@@ -64,6 +65,7 @@ STAFF_ONLY = _ru.template("staff-only")
 
 FORGET_ASK = _ru.text("forget-ask")
 FORGET_DONE = _ru.text("forget-done")
+MOVED_AWAY = _ru.text("moved-away")
 FORGET_KEPT = _ru.text("forget-kept")
 
 COMMANDS = {
