@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.fakeapi import User
+from handlers.render.card_tabs import tab_text
 from models import (
     Application,
     Channel,
@@ -25,7 +26,7 @@ from models import (
     Role,
     Status,
 )
-from services import deputies, notifications, workflow
+from services import cards, deputies, notifications, workflow
 from services.deputies import (
     BadPeriod,
     DeputyshipNotFound,
@@ -621,3 +622,24 @@ async def test_a_deputy_takes_back_their_own_cancellation_only(
         ("approved", "deputy"),
     ]
     assert now_status is Status.APPROVED
+
+
+async def test_the_history_says_when_a_director_decided_their_own_application(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessionmaker.begin() as session:
+        _, director, _, applicant = await school_with_people(session)
+        own = await f.application(session, director)
+        other = await f.application(session, applicant)
+    as_director = Actor(director.id, Channel.BOT)
+    async with sessionmaker.begin() as session:
+        for app in (own, other):
+            await workflow.change_status(
+                session, app.number, Status.APPROVED, as_director, seen=Status.NEW, now=at(TODAY)
+            )
+    async with sessionmaker() as session:
+        own_card = await cards.load_card(session, own.id, with_tabs=True)
+        other_card = await cards.load_card(session, other.id, with_tabs=True)
+    assert own_card is not None and other_card is not None
+    assert "(руководитель ОО, по собственной заявке)" in tab_text(own_card, "h", TZ)
+    assert "по собственной заявке" not in tab_text(other_card, "h", TZ)

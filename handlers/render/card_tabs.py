@@ -57,7 +57,8 @@ def tab_text(data: CardData, tab: str, tz: ZoneInfo) -> str:
         title = header(app) + f" · {texts.BTN_TAB_COMMENTS}"
         return latest(title, body, _t("card-comments-empty"), "\n\n")
     if tab == "h":
-        body = [history_line(change, tz) for change in data.history]
+        applicant = data.application.applicant_id
+        body = [history_line(change, tz, applicant) for change in data.history]
         title = header(app) + f" · {texts.BTN_TAB_HISTORY}\n"
         return latest(title, body, _t("card-history-empty"), "\n")
     if tab == "g":
@@ -76,7 +77,7 @@ def tab_text(data: CardData, tab: str, tz: ZoneInfo) -> str:
 CHANNEL_WORDS = {key: _t(f"card-channel-{key}") for key in ("bot", "import", "api", "system")}
 
 
-def history_line(change: Change, tz: ZoneInfo) -> str:
+def history_line(change: Change, tz: ZoneInfo, applicant_id: int | None = None) -> str:
     entry = change.entry
     when = fmt_time(entry.created_at, tz)
     via = CHANNEL_WORDS.get(entry.channel.value, entry.channel.value)
@@ -90,7 +91,7 @@ def history_line(change: Change, tz: ZoneInfo) -> str:
         what = _t("card-history-group", **{"from": before, "to": after})
     else:
         what = _t("card-history-comment")
-    line = f"• {when} — {what} — {escaped(who(change))} ({via})"
+    line = f"• {when} — {what} — {escaped(who(change, applicant_id=applicant_id))} ({via})"
     if entry.comment and entry.action is not HistoryAction.CREATED:
         line += f"\n  «{escaped(cut_field(entry.comment, 300))}»"
     return line

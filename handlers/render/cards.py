@@ -87,12 +87,23 @@ def details(app: Application) -> list[str]:
     ]
 
 
-def who(change: Change, *, role_named: bool = False) -> str:
-    """«Имя (роль)»; without the role when the words before already name it (`role_named`)."""
+def who(change: Change, *, role_named: bool = False, applicant_id: int | None = None) -> str:
+    """«Имя (роль)»; without the role when the words before already name it (`role_named`).
+
+    With `applicant_id`, a director's decision on their own application says so plainly.
+    """
     role = "" if role_named else CAPACITY_WORDS.get(change.entry.actor_role or "", "")
     name = change.actor_name or ""
     if change.on_behalf_of_name:
         role = _t("card-on-behalf", role=role, name=change.on_behalf_of_name)
+    entry = change.entry
+    if (
+        applicant_id is not None
+        and entry.actor_id == applicant_id
+        and entry.actor_role == "director"
+        and role
+    ):
+        role = _t("card-own-application", role=role)
     if name and role:
         return f"{name} ({role})"
     return name or role or "—"

@@ -7,6 +7,8 @@ card-capacity-staff = работник ЧИРО
 card-capacity-teacher = заявитель
 card-capacity-system = загрузка из ГИС
 card-on-behalf = { $role }, за { $name }
+# A director who decided their own application (allowed, as in the regional module).
+card-own-application = { $role }, по собственной заявке
 
 card-header = { $icon } <b>Заявка №{ $number }</b> · { $status }
 card-field = <b>{ $label }:</b> { $value }
