@@ -41,6 +41,30 @@ class Forgotten:
     messages: int = 0
 
 
+async def _leave_chat(session: AsyncSession, telegram_id: int) -> tuple[int, int]:
+    """The bot stops showing this chat anything: the chat-addressed refreshes still waiting,
+    the cards shown in it and its conversation state go. Returns (refreshes, cards) deleted."""
+    chat = case(
+        (OutboxMessage.person_id.is_(None), OutboxMessage.payload["chat_id"].as_string()),
+        else_=None,
+    )
+    refreshes = rowcount(
+        await session.execute(
+            delete(OutboxMessage)
+            .where(OutboxMessage.state == OutboxState.PENDING, chat == str(telegram_id))
+            .execution_options(synchronize_session=False)
+        )
+    )
+    cards = rowcount(
+        await session.execute(delete(CardMessage).where(CardMessage.chat_id == telegram_id))
+    )
+    # Keys are "bot:chat:user:thread:business:destiny"; a private chat's id is the user's.
+    await session.execute(
+        delete(FsmRecord).where(FsmRecord.key.like(f"%:{telegram_id}:{telegram_id}:%"))
+    )
+    return refreshes, cards
+
+
 async def forget_account(session: AsyncSession, telegram_id: int) -> Forgotten:
     """Erase what is kept of this Telegram account; the caller commits."""
     person = await session.scalar(select(Person).where(Person.telegram_id == telegram_id))
@@ -65,28 +89,12 @@ async def forget_account(session: AsyncSession, telegram_id: int) -> Forgotten:
                 .execution_options(synchronize_session=False)
             )
         )
-    chat = case(
-        (OutboxMessage.person_id.is_(None), OutboxMessage.payload["chat_id"].as_string()),
-        else_=None,
-    )
-    messages += rowcount(
-        await session.execute(
-            delete(OutboxMessage)
-            .where(OutboxMessage.state == OutboxState.PENDING, chat == str(telegram_id))
-            .execution_options(synchronize_session=False)
-        )
-    )
+    refreshes, cards = await _leave_chat(session, telegram_id)
+    messages += refreshes
     consents = rowcount(
         await session.execute(delete(ConsentRecord).where(ConsentRecord.telegram_id == telegram_id))
     )
     await session.execute(delete(LinkAttempt).where(LinkAttempt.telegram_id == telegram_id))
-    cards = rowcount(
-        await session.execute(delete(CardMessage).where(CardMessage.chat_id == telegram_id))
-    )
-    # Keys are "bot:chat:user:thread:business:destiny"; a private chat's id is the user's.
-    await session.execute(
-        delete(FsmRecord).where(FsmRecord.key.like(f"%:{telegram_id}:{telegram_id}:%"))
-    )
     await session.flush()
     return Forgotten(telegram_id, person_id, consents, cards, messages)
 
@@ -101,16 +109,7 @@ async def moved_away(session: AsyncSession, telegram_id: int, person_id: int, ev
     Its consent stays: it belongs to the account, which may link again.
     `event` makes the messages' keys unique (the invitation's id).
     """
-    chat = case(
-        (OutboxMessage.person_id.is_(None), OutboxMessage.payload["chat_id"].as_string()),
-        else_=None,
-    )
-    await session.execute(
-        delete(OutboxMessage)
-        .where(OutboxMessage.state == OutboxState.PENDING, chat == str(telegram_id))
-        .execution_options(synchronize_session=False)
-    )
-    await session.execute(delete(CardMessage).where(CardMessage.chat_id == telegram_id))
+    await _leave_chat(session, telegram_id)
     # The cards delivered to the old account are forgotten with it, so that the new account
     # gets the waiting ones anew (`services.notifications.cards_for_waiting`, same keys).
     await session.execute(
@@ -121,9 +120,6 @@ async def moved_away(session: AsyncSession, telegram_id: int, person_id: int, ev
             OutboxMessage.state.in_((OutboxState.SENT, OutboxState.FAILED)),
         )
         .execution_options(synchronize_session=False)
-    )
-    await session.execute(
-        delete(FsmRecord).where(FsmRecord.key.like(f"%:{telegram_id}:{telegram_id}:%"))
     )
     await enqueue_many(
         session,

@@ -129,6 +129,36 @@ async def change_status(
     if target is Status.CANCELLED and reason_required and comment is None:
         raise ReasonRequired
 
+    return await apply_status_change(
+        session,
+        application,
+        actor,
+        capacity,
+        authority,
+        seen=seen,
+        target=target,
+        comment=comment,
+        now=now,
+        tz=tz,
+    )
+
+
+async def apply_status_change(
+    session: AsyncSession,
+    application: Application,
+    actor: Actor,
+    capacity: Capacity,
+    authority: Authority,
+    *,
+    seen: Status,
+    target: Status,
+    comment: str | None,
+    now: datetime,
+    tz: ZoneInfo,
+) -> StatusChange:
+    """A change already checked, written: compare-and-set on `seen` (`StaleStatus` if someone
+    changed the row since), the history entry, the applicant's news, the cards' refresh and the
+    webhook. Shared by `change_status` and «Вернуть» (`services.workflow.undo`)."""
     # Compare-and-set: the row changes only if nobody changed it since the actor looked.
     result = await session.execute(
         update(Application)

@@ -18,23 +18,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Application, HistoryAction, HistoryEntry, Status, utcnow
-from services import notifications
 from services.region import DEFAULT_TZ
 from services.workflow.authority import get_application, local_today, standing_of
 from services.workflow.errors import (
     NotAllowed,
+    StaleStatus,
     UndoExpired,
     UndoOvertaken,
     names_the_application,
 )
-from services.workflow.recording import record_change
 from services.workflow.rules import Actor, Capacity, pick_capacity
-from services.workflow.status import StatusChange
+from services.workflow.status import StatusChange, apply_status_change
 
 # Who gets «Вернуть»: a decider of the school (staff and applicants cancel for good).
 UNDO_CAPACITIES = frozenset({Capacity.DIRECTOR, Capacity.DEPUTY})
@@ -76,39 +74,18 @@ async def undo_cancellation(
     )
     if latest != cancelled.id or application.status is not Status.CANCELLED:
         raise UndoOvertaken(application.status)
-    before = Status(cancelled.from_value)
-
-    result = await session.execute(
-        update(Application)
-        .where(Application.id == application.id, Application.status == Status.CANCELLED)
-        .values(status=before, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise UndoOvertaken(application.status)
-    set_committed_value(application, "status", before)
-    set_committed_value(application, "updated_at", now)
-    recorded = await record_change(
-        session,
-        application,
-        actor,
-        capacity,
-        authority,
-        HistoryAction.STATUS,
-        now=now,
-        from_value=Status.CANCELLED.value,
-        to_value=before.value,
-    )
-    entry = recorded.history
-    await notifications.status_changed(
-        session, application, entry.id, actor_id=actor.person_id, now=now, tz=tz
-    )
-    await notifications.status_webhook(session, application, entry.id, now=now)
-    return StatusChange(
-        application=application,
-        old=Status.CANCELLED,
-        new=before,
-        capacity=capacity,
-        history=entry,
-        on_behalf_of_id=entry.on_behalf_of_id,
-    )
+    try:
+        return await apply_status_change(
+            session,
+            application,
+            actor,
+            capacity,
+            authority,
+            seen=Status.CANCELLED,
+            target=Status(cancelled.from_value),
+            comment=None,
+            now=now,
+            tz=tz,
+        )
+    except StaleStatus as error:  # changed meanwhile by someone else
+        raise UndoOvertaken(error.current) from None
