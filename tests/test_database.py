@@ -116,3 +116,22 @@ def test_the_pool_size_is_a_setting_used_by_the_bot(tmp_path: Path) -> None:
     assert runtime.sender._now == runtime.clock.now and runtime.clock.remote
     assert runtime.engine.pool.size() == 3  # type: ignore[attr-defined]
     assert runtime.engine.pool._max_overflow == 0  # type: ignore[attr-defined]
+
+
+def test_the_known_head_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
+    assert script.get_current_head() == migrate.HEAD
+
+
+@pytest.mark.parametrize("behind", [None, "0006"])
+def test_a_new_or_older_database_is_brought_to_the_head(
+    tmp_path: Path, behind: str | None
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    if behind is not None:
+        migrate.upgrade(url, behind)
+    assert not migrate.up_to_date(url)
+    migrate.prepare(url)
+    assert asyncio.run(migrate.stored_revision(url)) == migrate.HEAD

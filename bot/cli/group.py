@@ -73,7 +73,7 @@ def prepare_database(settings: Settings) -> None:
     path = settings.sqlite_path()
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    migrations.upgrade(settings.database_url)
+    migrations.prepare(settings.database_url)
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})

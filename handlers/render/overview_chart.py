@@ -1,17 +1,23 @@
-"""The region overview as a picture: grouped bars of statuses per municipality (Pillow PNG)."""
+"""The region overview as a picture: grouped bars of statuses per municipality (Pillow PNG).
+
+Pillow is imported when a chart is drawn, not when the bot starts: a staff member asks for the
+overview now and then, and the library would otherwise sit in every process's memory.
+"""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
 from pathlib import Path
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from handlers import texts
 from models import Status
 from services.labels import STATUS_LABELS
 from services.overview import Place
+
+if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
 
 # A font with Cyrillic glyphs when the system has one; Pillow's own font otherwise.
 _FONTS = (
@@ -36,6 +42,8 @@ MAX_PLACES = 40  # Telegram refuses photos taller than 20 times their width; kee
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    from PIL import ImageFont
+
     for path in _FONTS:
         if Path(path).exists():
             return ImageFont.truetype(path, size)
@@ -57,6 +65,8 @@ def _fit(
 
 def render_chart(places: Sequence[Place]) -> bytes:
     """A PNG: one horizontal stacked bar per municipality, a segment per status, with a legend."""
+    from PIL import Image, ImageDraw
+
     places = list(places)[:MAX_PLACES]
     height = TOP + len(places) * (ROW + GAP) + 40
     image = Image.new("RGB", (WIDTH, max(height, 200)), "white")
