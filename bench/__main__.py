@@ -536,7 +536,11 @@ Data are written straight into the database by Core inserts after the migrations
   {seconds:.0f} s after a {warmup:.0f} s warm-up. CPU is the process's utime+stime from
   /proc/<pid>/stat, from the first press until the process is idle again (its outbox work
   included), divided by the decisions made. «Card refreshed» is the wait from the press until
-  the card itself was edited by the outbox (no target of its own).
+  the card itself was edited by the outbox (no target of its own). This server enforces no
+  limits and the floor keeps none, so the bot runs with its own Telegram budget lifted
+  (`SEND_RATE=1000`, `SEND_CHAT_INTERVAL=0`): the figures compare the cores. With the budget on,
+  each director would be held to one new message a second in their chat (the comment prompt)
+  and the region to 30 calls a second; the digest below measures that budget.
 - **Digest.** {digest} directors with one new application each; today made a working day and the
   digest due since midnight, so the bot sends all of them on start. The server answers 429
   (`retry_after` 1) to a message beyond 30 in any second or a second new message into a chat
