@@ -3,15 +3,17 @@ run by the scheduler's tick (`bot.scheduler`), `dpo-bot digest` / `remind` and t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Final
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
 from models import utcnow
-from models.engine import AdvisoryLock, serialize
+from models.engine import AdvisoryLock, read_only, serialize
 from services import digest, reminders
 from services.calendar import WorkCalendar
 
@@ -31,10 +33,22 @@ def schedule_from_settings(settings: Settings) -> digest.Schedule:
     )
 
 
+# People per transaction of a pass: the 09:00 pass of a region is many short transactions, so
+# neither the write lock nor a replica's connection is held for the whole region, and the first
+# digests go out while the rest are still being written.
+PASS_BATCH: Final = 200
+
+
 @dataclass
 class PassesReport:
-    digests: digest.PassReport
-    reminders: reminders.ReminderReport | None
+    digests: digest.PassReport = field(default_factory=digest.PassReport)
+    reminders: reminders.ReminderReport | None = None
+
+    def add(self, other: PassesReport) -> None:
+        self.digests = self.digests + other.digests
+        if other.reminders is not None:
+            mine = self.reminders
+            self.reminders = other.reminders if mine is None else mine + other.reminders
 
     @property
     def messages(self) -> int:
@@ -57,24 +71,41 @@ async def run_passes(
     remind: bool = True,
     anytime: bool = False,
     force: bool = False,
+    batch: int = PASS_BATCH,
+    committed: Callable[[PassesReport], None] | None = None,
 ) -> PassesReport:
-    """One transaction: the digests, then the reminders, deadlines and escalations.
+    """The digests, then the reminders, deadlines and escalations, `batch` people at a time.
 
-    Passes of several processes (replicas, `dpo-bot digest` beside the bot) run one after
-    another: the next one starts from what the last one committed and finds nothing left to do.
+    The roster is read first, without a write lock; then each part of it gets one transaction
+    (the staff's part first), after which `committed` is told what that part queued (the bot
+    wakes its sender: the first digests go out while the others are written). Parts of several
+    processes (replicas, `dpo-bot digest` beside the bot) run one after another under one lock,
+    and each reads who is done today inside its transaction: whoever comes second finds
+    nothing left to do for those people, and a pass that stops halfway is finished by the next.
     """
     now = now or utcnow()
-    async with sessionmaker.begin() as session:
-        await serialize(session, AdvisoryLock.SCHEDULED_PASSES)
-        roster = await digest.load_roster(session, schedule, schedule.today(now))
-        digest_report = digest.PassReport()
-        if digests:
-            digest_report = await digest.send_digests(
-                session, schedule, now, roster=roster, anytime=anytime, force=force
-            )
-        reminder_report = None
-        if remind:
-            reminder_report = await reminders.run_reminders(
-                session, schedule, now, roster=roster, anytime=anytime
-            )
-    return PassesReport(digest_report, reminder_report)
+    today = schedule.today(now)
+    async with sessionmaker() as session:
+        await read_only(session)
+        roster = await digest.load_roster(session, schedule, today)
+    total = PassesReport()
+    for part in roster.parts(batch):
+        async with sessionmaker.begin() as session:
+            await serialize(session, AdvisoryLock.SCHEDULED_PASSES)
+            report = PassesReport()
+            if digests:
+                report.digests = await digest.send_digests(
+                    session, schedule, now, roster=part, anytime=anytime, force=force
+                )
+            if remind:
+                report.reminders = await reminders.run_reminders(
+                    session, schedule, now, roster=part, anytime=anytime
+                )
+        total.add(report)
+        if committed is not None and report.messages:
+            committed(report)
+    if remind and total.reminders is None:
+        total.reminders = reminders.ReminderReport(
+            digest.PassReport(), digest.PassReport(), digest.PassReport()
+        )
+    return total

@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.leader import Leadership
-from bot.passes import run_passes, schedule_from_settings
+from bot.passes import PassesReport, run_passes, schedule_from_settings
 from bot.retention import (
     DEFAULT_CARD_RETENTION_DAYS,
     DEFAULT_OUTBOX_RETENTION_DAYS,
@@ -158,7 +158,9 @@ class ScheduledWork:
             if self._leadership is not None and not await self._leadership.check():
                 return  # another replica runs the passes
             now = self._now()
-            report = await run_passes(self._sessionmaker, self.schedule, now)
+            report = await run_passes(
+                self._sessionmaker, self.schedule, now, committed=self._part_committed
+            )
             await prune_records(
                 self._sessionmaker,
                 now,
@@ -177,5 +179,8 @@ class ScheduledWork:
             self._ticking = None
         if report.messages:
             log.info("scheduled passes queued %d messages", report.messages)
-            if self._wake is not None:
-                self._wake()
+
+    def _part_committed(self, _report: PassesReport) -> None:
+        # What a part of the pass queued is committed: the sender starts on it at once.
+        if self._wake is not None:
+            self._wake()

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from aiogram.methods import SendMessage
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sqlalchemy import event, func, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.digest_1000 import populate
 from bot.fakeapi.spec import parse_html
-from bot.passes import run_passes
+from bot.passes import PassesReport, run_passes
 from handlers.director.callbacks import BulkAction, BulkCb, CardAction, CardCb
 from handlers.render import digest as digest_render
 from handlers.render.outgoing import Outgoing
@@ -403,3 +407,49 @@ async def test_a_broken_personal_digest_time_falls_back_to_the_default(
     await school_with(sqlite_sessionmaker, digest_time="25:99")
     assert await digest_now(sqlite_sessionmaker, at(MONDAY, 8, 59)) == 0
     assert await digest_now(sqlite_sessionmaker, at(MONDAY, 9, 0)) == 1
+
+
+async def test_the_pass_commits_part_by_part_and_the_sender_is_woken_for_each(
+    sqlite_url: str, sqlite_sessionmaker: async_sessionmaker[AsyncSession]
+):
+    directors = [(await school_with(sqlite_sessionmaker, 1))[0] for _ in range(5)]
+    path = make_url(sqlite_url).database
+    assert path is not None
+    committed_rows: list[tuple[int, int]] = []
+
+    def committed(report: PassesReport) -> None:
+        # Told after each part's commit: another connection sees what the part queued.
+        with contextlib.closing(sqlite3.connect(path)) as other:
+            [(count,)] = other.execute("SELECT count(*) FROM outbox").fetchall()
+        committed_rows.append((report.digests.messages, count))
+
+    report = await run_passes(
+        sqlite_sessionmaker, make_schedule(), at(MONDAY, 9, 0), batch=2, committed=committed
+    )
+    assert report.digests.messages == 5
+    assert committed_rows == [(2, 2), (2, 4), (1, 5)]
+    assert {row.person_id for row in await rows(sqlite_sessionmaker)} == set(directors)
+
+
+async def test_a_pass_that_failed_halfway_is_finished_by_the_next_once(
+    sqlite_sessionmaker: async_sessionmaker[AsyncSession], monkeypatch: Any
+):
+    directors = [(await school_with(sqlite_sessionmaker, 1))[0] for _ in range(4)]
+    calls = 0
+
+    async def fails_on_the_second_part(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise RuntimeError("the database went away")
+        return await send_digests(*args, **kwargs)
+
+    monkeypatch.setattr("bot.passes.digest.send_digests", fails_on_the_second_part)
+    with pytest.raises(RuntimeError):
+        await run_passes(sqlite_sessionmaker, make_schedule(), at(MONDAY, 9, 0), batch=2)
+    assert len(await rows(sqlite_sessionmaker)) == 2  # the first part stays committed
+    monkeypatch.undo()
+    report = await run_passes(sqlite_sessionmaker, make_schedule(), at(MONDAY, 9, 5), batch=2)
+    assert report.digests.messages == 2
+    queued = {row.person_id for row in await rows(sqlite_sessionmaker)}
+    assert queued == set(directors) and len(await rows(sqlite_sessionmaker)) == 4

@@ -36,7 +36,7 @@ async def send_digests(
     if not anytime and not schedule.calendar.is_working_day(today):
         return PassReport()
     roster = roster or await load_roster(session, schedule, today)
-    done = await done_today(session, DIGEST, today)
+    done = await done_today(session, DIGEST, today, roster.schools)
     chosen = select_due(roster, roster.schools, done, now, schedule, anytime=anytime, force=force)
     if not chosen:
         return PassReport()

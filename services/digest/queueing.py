@@ -92,3 +92,6 @@ async def enqueue_scheduled(session: AsyncSession, queued: Queued, now: datetime
 class PassReport:
     people: int = 0  # recipients who were sent something
     messages: int = 0  # outbox rows written
+
+    def __add__(self, other: PassReport) -> PassReport:
+        return PassReport(self.people + other.people, self.messages + other.messages)

@@ -4,7 +4,7 @@ reachable), and the log of each person's pass of the day.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Deputy, DigestLog, Person, PersonRole, Role
 from services.digest.schedule import Recipient, Schedule, recipient
+from services.outbox.chunks import READ_CHUNK, chunks
 
 
 @dataclass
@@ -23,6 +24,24 @@ class Roster:
     # Decider → the schools they decide on today (own school as director, deputyships).
     schools: dict[int, set[int]] = field(default_factory=dict)
     staff: set[int] = field(default_factory=set)
+
+    def parts(self, size: int) -> list[Roster]:
+        """The roster in pieces of at most `size` people, each a pass's transaction: the staff
+        first, together (their escalation digest reads the whole region's waiting list once),
+        then the deciders in the order of their ids."""
+        deciders = sorted(set(self.recipients) - self.staff)
+        groups = [sorted(self.staff)] if self.staff else []
+        groups += [deciders[start : start + size] for start in range(0, len(deciders), size)]
+        return [
+            Roster(
+                recipients={person: self.recipients[person] for person in group},
+                schools={
+                    person: self.schools[person] for person in group if person in self.schools
+                },
+                staff=self.staff.intersection(group),
+            )
+            for group in groups
+        ]
 
 
 async def load_roster(session: AsyncSession, schedule: Schedule, today: date) -> Roster:
@@ -65,13 +84,21 @@ async def load_roster(session: AsyncSession, schedule: Schedule, today: date) ->
     return roster
 
 
-async def done_today(session: AsyncSession, kind: str, day: date) -> set[int]:
-    """People whose pass of `kind` is recorded for `day` (one statement: the unique index)."""
-    return set(
-        await session.scalars(
-            select(DigestLog.person_id).where(DigestLog.day == day, DigestLog.kind == kind)
+async def done_today(
+    session: AsyncSession, kind: str, day: date, people: Collection[int]
+) -> set[int]:
+    """Which of `people` have their pass of `kind` recorded for `day` (the unique index; a
+    statement per thousand people)."""
+    done: set[int] = set()
+    for part in chunks(sorted(people), READ_CHUNK):
+        done.update(
+            await session.scalars(
+                select(DigestLog.person_id).where(
+                    DigestLog.day == day, DigestLog.kind == kind, DigestLog.person_id.in_(part)
+                )
+            )
         )
-    )
+    return done
 
 
 async def record_done(

@@ -46,6 +46,13 @@ class ReminderReport:
     deadlines: PassReport
     escalations: PassReport
 
+    def __add__(self, other: ReminderReport) -> ReminderReport:
+        return ReminderReport(
+            self.reminders + other.reminders,
+            self.deadlines + other.deadlines,
+            self.escalations + other.escalations,
+        )
+
 
 async def run_reminders(
     session: AsyncSession,

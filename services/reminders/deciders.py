@@ -39,7 +39,7 @@ async def _decider_pass(
     today: date,
     anytime: bool,
 ) -> tuple[PassReport, PassReport]:
-    done = await done_today(session, REMIND, today)
+    done = await done_today(session, REMIND, today, roster.schools)
     chosen = select_due(roster, roster.schools, done, now, schedule, anytime=anytime, force=anytime)
     if not chosen:
         return PassReport(), PassReport()

@@ -36,7 +36,7 @@ async def _escalation_pass(
     today: date,
     anytime: bool,
 ) -> PassReport:
-    done = await done_today(session, ESCALATION, today)
+    done = await done_today(session, ESCALATION, today, roster.staff)
     chosen = select_due(roster, roster.staff, done, now, schedule, anytime=anytime)
     if not chosen:
         return PassReport()
