@@ -126,9 +126,7 @@ def test_the_known_head_is_alembics_head() -> None:
 
 
 @pytest.mark.parametrize("behind", [None, "0006"])
-def test_a_new_or_older_database_is_brought_to_the_head(
-    tmp_path: Path, behind: str | None
-) -> None:
+def test_a_new_or_older_database_is_brought_to_the_head(tmp_path: Path, behind: str | None) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
     if behind is not None:
         migrate.upgrade(url, behind)

@@ -3,6 +3,7 @@ another takes over at its next tick. On PostgreSQL over real connections, one pe
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, time
 from pathlib import Path
@@ -78,6 +79,14 @@ async def test_a_dead_leaders_lease_goes_to_the_next_replica(
     # The leader's connection dies as it would with its process (kill -9): the server frees it.
     async with engine_two.connect() as connection:
         await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        # The call returns before the backend has exited and freed its locks.
+        for _ in range(200):
+            gone = await connection.scalar(
+                text("SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}
+            )
+            if gone:
+                break
+            await asyncio.sleep(0.05)
     assert await second.check() is True
     assert await _holder_pid(engine_one) != pid
     # The old leader notices at its next check, and follows.
