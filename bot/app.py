@@ -128,6 +128,13 @@ def build_runtime(settings: Settings, bot: Bot) -> Runtime:
     bot.session.middleware(PacedReplies(budget))
     # Leases on the database's clock: replicas whose clocks differ still agree on them.
     clock = DatabaseClock(engine)
-    sender = OutboxSender(bot, sessionmaker, OutboxRenderer(settings), budget=budget, now=clock.now)
+    sender = OutboxSender(
+        bot,
+        sessionmaker,
+        OutboxRenderer(settings),
+        budget=budget,
+        now=clock.now,
+        max_backoff=float(settings.send_max_backoff),
+    )
     dispatcher, in_flight = build_dispatcher(settings, sessionmaker, sender.wake)
     return Runtime(settings, engine, sessionmaker, dispatcher, in_flight, sender, budget, clock)

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     # messages in one chat. With REDIS_URL, one budget for all replicas together.
     send_rate: float = Field(default=30.0, gt=0, le=1000)
     send_chat_interval: float = Field(default=1.0, ge=0, le=60)
+    # The longest pause before a notification is tried again after a 5xx or a network error
+    # (1 s, 2 s, 4 s ... up to it): after an outage of Telegram, delivery resumes within it.
+    send_max_backoff: int = Field(default=60, ge=1, le=3600)
     log_level: str = "INFO"
     # Version of the personal-data consent text; stored with every acceptance.
     consent_version: str = "2024-1"

@@ -685,3 +685,15 @@ async def test_a_deferred_message_is_handed_back_uncounted(env: Env) -> None:
     assert row.state is OutboxState.PENDING and row.attempts == 0
     assert row.not_before == until and row.held_until is None
     assert env.sent() == []
+
+
+def test_the_longest_retry_pause_is_the_send_max_backoff_setting(tmp_path: Any) -> None:
+    """After an outage of Telegram, a notification is tried again within SEND_MAX_BACKOFF."""
+    from bot.app import build_bot, build_runtime
+    from tests.dispatcher import make_settings
+
+    settings = make_settings(
+        "http://127.0.0.1:9", send_max_backoff=7, database_url=f"sqlite+aiosqlite:///{tmp_path}/b"
+    )
+    sender = build_runtime(settings, build_bot(settings)).sender
+    assert [sender._backoff(attempts) for attempts in (1, 2, 3, 4, 20)] == [1, 2, 4, 7, 7]
