@@ -3,7 +3,8 @@
 `dpo-bot run` as a process against the fake Bot API server, which keeps the updates pressed
 while the bot is down and hands them out again when it polls (Telegram's at-least-once). Ten
 directors decide card after card («✅ Одобрить» → «Без комментария»); the process is killed at a
-random moment, started again, killed again... Afterwards:
+random moment, right after a director was shown a confirmation or right after a teacher's
+notification went out, started again, killed again... Afterwards:
 
 * every decision the director was shown as done («…одобрена…») is recorded, once;
 * no application has more than one status change;
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import os
 import random
 import re
@@ -29,7 +31,7 @@ from sqlalchemy import func, select
 
 from bench.fake import TOKEN as BENCH_TOKEN
 from bench.fake import BenchTelegram
-from bench.seed import Director, seed
+from bench.seed import TEACHER_IDS, Director, seed
 from bot import migrate
 from bot.fakeapi.server import Call
 from handlers.decision import DecideCb, PromptAction
@@ -55,6 +57,30 @@ def _edit_of(message_id: int) -> Callable[[Call], bool]:
         return call.method == "editMessageText" and call.params.get("message_id") == message_id
 
     return edit
+
+
+def _confirmation(call: Call) -> bool:
+    return call.method == "editMessageText" and "одобрена" in str(call.params.get("text"))
+
+
+def _notification(call: Call) -> bool:
+    return call.method == "sendMessage" and int(call.params.get("chat_id", 0)) >= TEACHER_IDS
+
+
+async def _right_after(fake: BenchTelegram, what: Callable[[Call], bool]) -> None:
+    """Until the fake has answered a call that matches (at most 3 s)."""
+    seen = asyncio.get_running_loop().create_future()
+
+    def listen(call: Call, _now: float) -> None:
+        if call.ok and what(call) and not seen.done():
+            seen.set_result(None)
+
+    fake.listeners.append(listen)
+    try:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(seen, 3)
+    finally:
+        fake.listeners.remove(listen)
 
 
 async def _decide(fake: BenchTelegram, director: Director, confirmed: set[int]) -> None:
@@ -95,9 +121,14 @@ async def test_decisions_survive_random_kills(tmp_path: Path) -> None:
         confirmed: set[int] = set()
         deciding = [asyncio.create_task(_decide(fake, d, confirmed)) for d in directors]
         try:
-            for _ in range(KILLS):
+            for kill in range(KILLS):
                 await bot.start()
-                await asyncio.sleep(rng.uniform(0.3, 2.5))
+                # A third of the kills at a random moment, a third right after a director was
+                # shown a confirmation, a third right after a teacher's notification went out.
+                if kill % 3 == 0:
+                    await asyncio.sleep(rng.uniform(0.3, 2.5))
+                else:
+                    await _right_after(fake, _confirmation if kill % 3 == 1 else _notification)
                 await bot.kill()
             await bot.start()
             # The directors go on until each has no card left or the bot has caught up.
@@ -121,7 +152,7 @@ async def test_decisions_survive_random_kills(tmp_path: Path) -> None:
             told = collections.Counter(
                 int(m.group(1))
                 for c in fake.calls_of("sendMessage", ok=True)
-                if int(c.params.get("chat_id", 0)) >= 6_000_000
+                if int(c.params.get("chat_id", 0)) >= TEACHER_IDS
                 and (m := NUMBER.search(str(c.params.get("text"))))
             )
             if approved <= set(told):
