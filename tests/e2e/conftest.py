@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import migrate
 from bot.fakeapi import FakeTelegram
+from models import Person
 from models.engine import create_engine, create_sessionmaker
 from tests.conftest import DPO_BOT, TEST_POOL_SIZE, clean_env, make_database
 
@@ -136,3 +139,26 @@ async def bot(fake: FakeTelegram, database_url: str, tmp_path: Path) -> AsyncIte
         code = await process.stop()
         assert code == 0, process.log()
     assert "Traceback" not in process.log(), process.log()
+    # The log at INFO names nobody: no name, phone or person code of anyone in the database.
+    leaked = await personal_data_in(process.log(), database_url)
+    assert not leaked, f"personal data in the bot's log: {leaked}"
+
+
+async def personal_data_in(log: str, database_url: str) -> list[str]:
+    engine = create_engine(database_url, pool_size=1)
+    try:
+        async with engine.connect() as connection:
+            people = (
+                await connection.execute(select(Person.full_name, Person.phone, Person.code))
+            ).all()
+    except DBAPIError:  # never migrated: nobody to name
+        return []
+    finally:
+        await engine.dispose()
+    found = []
+    for name, phone, code in people:
+        digits = "".join(ch for ch in phone or "" if ch.isdigit())[-10:]
+        for value in (name, code, digits if len(digits) == 10 else None):
+            if value and value in log:
+                found.append(value)
+    return found
