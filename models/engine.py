@@ -14,11 +14,14 @@ SQLite is the embedded default, so it is set up the way a concurrent writer need
 
 The write lock is one per database, so a transaction that holds it must be short: no
 transaction is ever open across a network call (see `bot.middlewares.UnitOfWorkMiddleware`
-and `bot.telegram.CommitBeforeCall`).
+and `bot.telegram.CommitBeforeCall`). Within one process, writers queue for it in order on an
+asyncio lock (`WriterQueue`) instead of sleeping in SQLite's busy handler.
 """
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from enum import IntEnum
 from typing import Any
 
@@ -31,6 +34,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util import await_only
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Execution option of a connection whose transaction only reads (SQLite: BEGIN DEFERRED).
@@ -80,12 +84,90 @@ def create_engine(url: str, *, pool_size: int | None = None, **kwargs: Any) -> A
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    writers = WriterQueue()
+
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
-        connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(READ_ONLY_OPTION, False):
+            connection.exec_driver_sql("BEGIN DEFERRED")
+            return
+        dbapi_connection = connection.connection.dbapi_connection
+        writers.enter(dbapi_connection)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            writers.leave(dbapi_connection)
+            raise
 
+    writers.install(engine.sync_engine.dialect)
     return engine
+
+
+# How long a writer waits for this process's turn before it queues on SQLite's own lock.
+WRITER_TURN_TIMEOUT = 5.0
+
+
+async def _acquire(lock: asyncio.Lock, seconds: float) -> bool:
+    try:
+        async with asyncio.timeout(seconds):
+            await lock.acquire()
+    except TimeoutError:
+        return False
+    return True
+
+
+class WriterQueue:
+    """One writing transaction at a time in this process, in the order they began (SQLite).
+
+    SQLite has one write lock per database. Left to itself, every transaction that finds it
+    taken sleeps in SQLite's busy handler (1, 2, 5 ... 100 ms) and tries again, so under a
+    burst of updates the lock sits free while writers sleep, and the last ones wait longest.
+    Here a writer first waits for its turn on an asyncio lock (released the moment the previous
+    writer's COMMIT or ROLLBACK has returned), so writers of one process follow each other
+    without sleeping, first come first served. Other processes, and a writer that waited
+    `WRITER_TURN_TIMEOUT` for its turn (a task that opened a second writing transaction inside
+    its first), fall back to the busy handler, as before. Readers never queue here.
+    """
+
+    def __init__(self) -> None:
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+        # The DBAPI connections (by id) whose transaction holds the turn, and whose lock.
+        self._holders: dict[int, asyncio.Lock] = {}
+
+    def enter(self, dbapi_connection: Any) -> None:
+        """Wait for the turn (called in SQLAlchemy's greenlet, before BEGIN IMMEDIATE)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # synchronous use (no loop): SQLite's own lock only
+            return
+        lock = self._locks.get(loop)
+        if lock is None:
+            lock = self._locks[loop] = asyncio.Lock()
+        if not await_only(_acquire(lock, WRITER_TURN_TIMEOUT)):
+            return
+        self._holders[id(getattr(dbapi_connection, "dbapi_connection", dbapi_connection))] = lock
+
+    def leave(self, dbapi_connection: Any) -> None:
+        # The dialect's methods get the pool's proxy or the driver's connection: key by the latter.
+        raw = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)
+        lock = self._holders.pop(id(raw), None)
+        if lock is not None:
+            lock.release()
+
+    def install(self, dialect: Any) -> None:
+        """Give the turn back after the transaction has ended, however it ends."""
+        for name in ("do_commit", "do_rollback", "do_close"):
+            original = getattr(dialect, name)
+
+            def ended(dbapi_connection: Any, _original: Any = original) -> None:
+                try:
+                    _original(dbapi_connection)
+                finally:
+                    self.leave(dbapi_connection)
+
+            setattr(dialect, name, ended)
 
 
 async def read_only(session: AsyncSession) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,13 @@ from sqlalchemy.engine import Connection
 
 from bot import migrate
 from models import Base, FsmRecord
-from models.engine import create_engine, create_sessionmaker, is_sqlite
+from models.engine import (
+    READ_ONLY,
+    WRITER_TURN_TIMEOUT,
+    create_engine,
+    create_sessionmaker,
+    is_sqlite,
+)
 
 
 async def test_sqlite_pragmas(sqlite_url: str) -> None:
@@ -56,6 +63,70 @@ async def test_200_parallel_read_then_write_transactions_lose_nothing(sqlite_url
             record = await session.scalar(select(FsmRecord).where(FsmRecord.key == "counter"))
             assert record is not None
             assert record.data["n"] == 200
+    finally:
+        await engine.dispose()
+
+
+async def test_writers_of_one_process_take_turns_in_the_order_they_began(sqlite_url: str) -> None:
+    """Twenty writing transactions started one after another write in that order, each after
+    the previous one's commit; SQLite's busy handler alone would let them in as its sleeps fall.
+    """
+    engine = create_engine(sqlite_url, max_overflow=0)
+    sessionmaker = create_sessionmaker(engine)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(Base.metadata.create_all)
+        # The pool's connections open beforehand: opening one takes a varying while of its own.
+        async with contextlib.AsyncExitStack() as stack:
+            for _ in range(engine.pool.size()):  # type: ignore[attr-defined]
+                connection = await stack.enter_async_context(engine.connect())
+                connection = await connection.execution_options(**READ_ONLY)
+                await connection.execute(text("SELECT 1"))
+        order: list[int] = []
+        inside = 0
+
+        async def write(n: int) -> None:
+            nonlocal inside
+            async with sessionmaker.begin() as session:
+                session.add(FsmRecord(key=f"w{n}", data={}))
+                await session.flush()
+                inside += 1
+                assert inside == 1, "two writers at once"
+                order.append(n)
+                await asyncio.sleep(0.005)  # hold the turn a while: the others queue
+                inside -= 1
+
+        tasks = []
+        for n in range(20):
+            tasks.append(asyncio.create_task(write(n)))
+            await asyncio.sleep(0.002)  # each begins after the previous one
+        await asyncio.gather(*tasks)
+        assert order == list(range(20))
+    finally:
+        await engine.dispose()
+
+
+async def test_the_writers_turn_is_given_back_however_a_transaction_ends(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url, pool_size=2, max_overflow=0)
+    sessionmaker = create_sessionmaker(engine)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(Base.metadata.create_all)
+        with pytest.raises(RuntimeError):
+            async with sessionmaker.begin() as session:
+                session.add(FsmRecord(key="rolled back", data={}))
+                await session.flush()
+                raise RuntimeError("the handler failed")
+        with pytest.raises(sqlalchemy.exc.IntegrityError):
+            async with sessionmaker.begin() as session:
+                session.add_all([FsmRecord(key="twice", data={}), FsmRecord(key="twice", data={})])
+        async with engine.connect() as connection:  # begun, closed without commit
+            await connection.execute(text("SELECT 1"))
+        # Each of those gave the turn back: the next writer gets it at once, not after
+        # WRITER_TURN_TIMEOUT.
+        async with asyncio.timeout(WRITER_TURN_TIMEOUT / 2):
+            async with sessionmaker.begin() as session:
+                session.add(FsmRecord(key="next", data={}))
     finally:
         await engine.dispose()
 
