@@ -22,7 +22,7 @@ from models.engine import READ_ONLY, create_engine
 if TYPE_CHECKING:
     from alembic.config import Config
 
-# The newest revision in migrations/versions (tests/test_migrations.py holds it to Alembic's
+# The newest revision in migrations/versions (tests/test_database.py holds it to Alembic's
 # head): a new migration updates it.
 HEAD: Final = "0007"
 
