@@ -4,9 +4,8 @@ applications through the HTTP API of another `dpo-bot run`, on SQLite and on Pos
 Process A polls its fake Bot API server and serves the directors («✅ Одобрить» → «Без
 комментария»); process B, on the same database, serves the HTTP API, where a staff client
 cancels them with `seen: new` (compare-and-set), each school's from its last application back,
-so that the two meet in the middle. Each of the
-200 applications then has exactly one status change: the director was shown «одобрена» exactly
-where it is approved, the API answered 200 exactly where it is cancelled and 409 with the
+so that the two meet in the middle. Each of the 200 applications then has exactly one status
+change: the director was shown «одобрена» exactly where it is approved, the API answered 200 exactly where it is cancelled and 409 with the
 current status elsewhere, and nobody was told of a change that did not happen.
 
 Run with the chaos suite (`CHAOS_KILLS` set).
