@@ -109,11 +109,16 @@ async def _type(
         if await h.dispatcher.fsm.storage.get_state(_key(h, user)) != state:
             await enter()
             assert await h.dispatcher.fsm.storage.get_state(_key(h, user)) == state
-        mark = h.fake.mark()
-        await h.feed(h.fake.send_text(user, text))
-        said = [c.params.get("text", "") for c in h.fake.calls[mark:] if c.ok]
-        assert said, f"no answer to {text!r}"
-        assert not any(GENERIC_ERROR in str(t) for t in said), (text, said)
+        await _say(h, user, text)
+
+
+async def _say(h: Harness, user: User, text: str) -> None:
+    """The user writes `text`: some answer comes, and it is not the generic error."""
+    mark = h.fake.mark()
+    await h.feed(h.fake.send_text(user, text))
+    said = [c.params.get("text", "") for c in h.fake.calls[mark:] if c.ok]
+    assert said, f"no answer to {text!r}"
+    assert not any(GENERIC_ERROR in str(t) for t in said), (text, said)
 
 
 def _no_errors(caplog: pytest.LogCaptureFixture) -> None:
@@ -126,7 +131,7 @@ async def _count(h: Harness, model: type[Any]) -> int:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-async def _settings_state(h: Harness, user: User, button: str) -> Callable[[], Awaitable[None]]:
+def _settings_state(h: Harness, user: User, button: str) -> Callable[[], Awaitable[None]]:
     async def enter() -> None:
         mark = h.fake.mark()
         await h.feed(h.fake.send_command(user, "/settings"))
@@ -160,7 +165,7 @@ async def test_any_text_as_a_setting_is_stored_valid_or_refused(
     h = harness
     person_id = await _once(h, lambda: linked(h, USER, Role.DIRECTOR))
     with caplog.at_level(logging.WARNING):
-        await _type(h, USER, texts, await _settings_state(h, USER, button), state)
+        await _type(h, USER, texts, _settings_state(h, USER, button), state)
     _no_errors(caplog)
     async with h.db() as session:
         person = await session.get(Person, person_id)
@@ -268,10 +273,7 @@ async def test_any_text_from_someone_not_linked_links_nobody(
     await _once(h, lambda: _a_school_nobody_linked(h))
     with caplog.at_level(logging.WARNING):
         for text in texts:
-            mark = h.fake.mark()
-            await h.feed(h.fake.send_text(STRANGER, text))
-            said = [c.params.get("text", "") for c in h.fake.calls[mark:] if c.ok]
-            assert said and not any(GENERIC_ERROR in str(t) for t in said), (text, said)
+            await _say(h, STRANGER, text)
     _no_errors(caplog)
     async with h.db() as session:
         linked_people = await session.scalar(

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.fake import TOKEN as BENCH_TOKEN
 from bench.fake import BenchTelegram
@@ -57,6 +58,19 @@ def _edit_of(message_id: int) -> Callable[[Call], bool]:
         return call.method == "editMessageText" and call.params.get("message_id") == message_id
 
     return edit
+
+
+async def status_changes(session: AsyncSession) -> tuple[collections.Counter[int], int]:
+    """Status changes recorded per application number, and how many applications there are."""
+    changes = collections.Counter(
+        await session.scalars(
+            select(Application.number)
+            .join(HistoryEntry, HistoryEntry.application_id == Application.id)
+            .where(HistoryEntry.action == "status")
+        )
+    )
+    total = await session.scalar(select(func.count()).select_from(Application))
+    return changes, int(total or 0)
 
 
 def _confirmation(call: Call) -> bool:
@@ -160,14 +174,7 @@ async def test_decisions_survive_random_kills(tmp_path: Path) -> None:
             await asyncio.sleep(1)
         code = await bot.stop()
         async with db() as session:
-            changes = collections.Counter(
-                await session.scalars(
-                    select(Application.number)
-                    .join(HistoryEntry, HistoryEntry.application_id == Application.id)
-                    .where(HistoryEntry.action == "status")
-                )
-            )
-            total = await session.scalar(select(func.count()).select_from(Application))
+            changes, total = await status_changes(session)
         await engine.dispose()
 
     doubled = sum(count - 1 for count in told.values() if count > 1)

@@ -5,8 +5,9 @@ Process A polls its fake Bot API server and serves the directors («✅ Одоб
 комментария»); process B, on the same database, serves the HTTP API, where a staff client
 cancels them with `seen: new` (compare-and-set), each school's from its last application back,
 so that the two meet in the middle. Each of the 200 applications then has exactly one status
-change: the director was shown «одобрена» exactly where it is approved, the API answered 200 exactly where it is cancelled and 409 with the
-current status elsewhere, and nobody was told of a change that did not happen.
+change: the director was shown «одобрена» exactly where it is approved, the API answered 200
+exactly where it is cancelled and 409 with the current status elsewhere, and nobody was told
+of a change that did not happen.
 
 Run with the chaos suite (`CHAOS_KILLS` set).
 """
@@ -14,21 +15,20 @@ Run with the chaos suite (`CHAOS_KILLS` set).
 from __future__ import annotations
 
 import asyncio
-import collections
 from pathlib import Path
 
 import aiohttp
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bench.fake import TOKEN as BENCH_TOKEN
 from bench.fake import BenchTelegram
 from bench.seed import Director, seed
 from bot import migrate
 from handlers.director.callbacks import CardAction, CardCb, status_code
-from models import Application, HistoryEntry, Status
+from models import Application, Status
 from models.engine import create_engine, create_sessionmaker
-from tests.chaos.test_kills import KILLS, SKIP, _edit_of, _prompt
+from tests.chaos.test_kills import KILLS, SKIP, _edit_of, _prompt, status_changes
 from tests.conftest import TEST_POOL_SIZE
 from tests.e2e.conftest import BotProcess, bot_env, free_port
 
@@ -123,14 +123,7 @@ async def test_the_bot_and_the_api_of_two_processes_race_for_each_application(
         async with create_sessionmaker(engine)() as session:
             rows = await session.execute(select(Application.number, Application.status))
             statuses: dict[int, Status] = {number: status for number, status in rows}
-            changes = collections.Counter(
-                await session.scalars(
-                    select(Application.number)
-                    .join(HistoryEntry, HistoryEntry.application_id == Application.id)
-                    .where(HistoryEntry.action == "status")
-                )
-            )
-            total = await session.scalar(select(func.count()).select_from(Application))
+            changes, total = await status_changes(session)
     finally:
         await engine.dispose()
 
