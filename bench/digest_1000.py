@@ -39,7 +39,7 @@ from models import (
 )
 from models.engine import create_engine, create_sessionmaker
 from services.calendar import WorkCalendar
-from services.digest import Schedule, send_digests
+from services.digest import Schedule, load_roster, send_digests
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
 MONDAY = date(2027, 1, 11)
@@ -142,9 +142,9 @@ async def main(url: str, directors: int, per_director: int) -> None:
         event.listen(engine.sync_engine, "before_cursor_execute", count)
         started = clock.perf_counter()
         async with sessionmaker.begin() as session:
-            report = await send_digests(
-                session, schedule, datetime(2027, 1, 11, 9, 0, tzinfo=TZ).astimezone(UTC)
-            )
+            now = datetime(2027, 1, 11, 9, 0, tzinfo=TZ).astimezone(UTC)
+            roster = await load_roster(session, schedule, now)
+            report = await send_digests(session, schedule, now, roster=roster)
         seconds = clock.perf_counter() - started
         event.remove(engine.sync_engine, "before_cursor_execute", count)
     finally:

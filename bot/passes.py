@@ -76,7 +76,8 @@ async def run_passes(
 ) -> PassesReport:
     """The digests, then the reminders, deadlines and escalations, `batch` people at a time.
 
-    The roster is read first, without a write lock; then each part of it gets one transaction
+    The roster is read first, without a write lock; then each part of it (people of one time
+    zone and region, in that place's clock and calendar) gets one transaction
     (the staff's part first), after which `committed` is told what that part queued (the bot
     wakes its sender: the first digests go out while the others are written). Parts of several
     processes (replicas, `dpo-bot digest` beside the bot) run one after another under one lock,
@@ -84,22 +85,23 @@ async def run_passes(
     nothing left to do for those people, and a pass that stops halfway is finished by the next.
     """
     now = now or utcnow()
-    today = schedule.today(now)
     async with sessionmaker() as session:
         await read_only(session)
-        roster = await digest.load_roster(session, schedule, today)
+        roster = await digest.load_roster(session, schedule, now)
     total = PassesReport()
     for part in roster.parts(batch):
+        # The part's people live by their school's clock and calendar (services.locality).
+        local = schedule.local(part.tz, part.region)
         async with sessionmaker.begin() as session:
             await serialize(session, AdvisoryLock.SCHEDULED_PASSES)
             report = PassesReport()
             if digests:
                 report.digests = await digest.send_digests(
-                    session, schedule, now, roster=part, anytime=anytime, force=force
+                    session, local, now, roster=part, anytime=anytime, force=force
                 )
             if remind:
                 report.reminders = await reminders.run_reminders(
-                    session, schedule, now, roster=part, anytime=anytime
+                    session, local, now, roster=part, anytime=anytime
                 )
         total.add(report)
         if committed is not None and report.messages:

@@ -27,6 +27,11 @@ class Organization(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(500), unique=True)
     municipality: Mapped[str] = mapped_column(String(300), default="")
+    # The school's own clock and working-day calendar (PRODUCT.md §8): an IANA zone name (None:
+    # the TIMEZONE setting) and a region code such as RU-TA (None: the country's calendar);
+    # see services.locality.
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    region: Mapped[str | None] = mapped_column(String(16))
 
 
 class Person(Base):

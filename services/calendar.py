@@ -10,11 +10,22 @@ a line:
     2027-12-30 off       # an extra day off («выходной» works too)
 
 Dates may be written `YYYY-MM-DD` or `DD.MM.YYYY`; `#` starts a comment.
+
+A line may end with a region's code (ISO 3166-2, as a school's «Регион» in the people import):
+it then holds for the schools of that region only, over the lines without one:
+
+    2027-06-16 off RU-TA     # Kurban Bayram in Tatarstan
+    2027-06-16 work RU-CHE   # (nothing changes: the line only shows the form)
+
+A region the `holidays` package knows as a subdivision of the country also gets the package's
+regional holidays; for Russia the package knows none, so the file is where they go.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Final
@@ -31,19 +42,41 @@ _OFF: Final = {
 }
 
 
+# A region's code: the country, a hyphen, the subdivision (RU-CHE, RU-TA, RU-77).
+REGION_RE: Final = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
+
+
+@dataclass
+class Overrides:
+    """An overrides file: its lines for everyone, and its lines for each region."""
+
+    workdays: set[date] = field(default_factory=set)
+    days_off: set[date] = field(default_factory=set)
+    regional: dict[str, Overrides] = field(default_factory=dict)
+
+
 class WorkCalendar:
     """Which days are working days, and how many working days lie between two dates."""
 
     def __init__(
-        self, *, workdays: Iterable[date] = (), days_off: Iterable[date] = (), country: str = "RU"
+        self,
+        *,
+        workdays: Iterable[date] = (),
+        days_off: Iterable[date] = (),
+        country: str = "RU",
+        subdivision: str | None = None,
+        regional: Mapping[str, Overrides] | None = None,
     ) -> None:
         self._workdays = frozenset(workdays)
         self._days_off = frozenset(days_off)
         both = self._workdays & self._days_off
         if both:
             raise ValueError(f"both a working day and a day off: {min(both).isoformat()}")
+        self._country = country
+        self._regional = dict(regional or {})
+        self._regions: dict[str, WorkCalendar] = {}
         # Years are filled in lazily by the package as dates are asked about.
-        self._holidays = holidays.country_holidays(country)
+        self._holidays = holidays.country_holidays(country, subdiv=subdivision)
         # Per year: working days from 1 January up to each day of the year, inclusive.
         self._prefix: dict[int, list[int]] = {}
 
@@ -52,8 +85,37 @@ class WorkCalendar:
         """The calendar with the overrides of `path` (None: the package's calendar only)."""
         if path is None:
             return cls()
-        workdays, days_off = load_overrides(path)
-        return cls(workdays=workdays, days_off=days_off)
+        overrides = load_overrides(path)
+        return cls(
+            workdays=overrides.workdays,
+            days_off=overrides.days_off,
+            regional=overrides.regional,
+        )
+
+    def of(self, region: str | None) -> WorkCalendar:
+        """The calendar of a region's schools: this one with the region's own lines of the
+        file over it, and the package's holidays of the region where it knows them. A region
+        with neither is this very calendar; each region's is built once."""
+        if region is None:
+            return self
+        found = self._regions.get(region)
+        if found is None:
+            found = self._regions[region] = self._regional_calendar(region)
+        return found
+
+    def _regional_calendar(self, region: str) -> WorkCalendar:
+        country, _, subdivision = region.partition("-")
+        known = country == self._country and subdivision in _subdivisions(country)
+        own = self._regional.get(region)
+        if own is None and not known:
+            return self
+        own = own or Overrides()
+        return WorkCalendar(
+            workdays=(self._workdays - own.days_off) | own.workdays,
+            days_off=(self._days_off - own.workdays) | own.days_off,
+            country=self._country,
+            subdivision=subdivision if known else None,
+        )
 
     def is_working_day(self, day: date) -> bool:
         if day in self._days_off:
@@ -92,33 +154,40 @@ class WorkCalendar:
         return prefix
 
 
-def parse_overrides(text: str) -> tuple[set[date], set[date]]:
-    """(working days, days off) of an overrides file; ValueError names the bad line."""
-    workdays: set[date] = set()
-    days_off: set[date] = set()
+def _subdivisions(country: str) -> frozenset[str]:
+    return frozenset(holidays.country_holidays(country).subdivisions)
+
+
+def parse_overrides(text: str) -> Overrides:
+    """The lines of an overrides file; ValueError names the bad line."""
+    overrides = Overrides()
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        when, _, what = line.partition(" ")
-        word = " ".join(what.lower().split())
+        when, *words = line.split()
+        target = overrides
+        if words and REGION_RE.match(words[-1].upper()):
+            target = overrides.regional.setdefault(words.pop().upper(), Overrides())
+        word = " ".join(words).lower()
         try:
             day = _parse_date(when)
         except ValueError:
             raise ValueError(f"line {number}: expected a date, got {when!r}") from None
         if word in _WORK:
-            workdays.add(day)
+            target.workdays.add(day)
         elif word in _OFF:
-            days_off.add(day)
+            target.days_off.add(day)
         else:
             raise ValueError(f"line {number}: expected 'work' or 'off' after the date")
-    both = workdays & days_off
-    if both:
-        raise ValueError(f"both a working day and a day off: {min(both).isoformat()}")
-    return workdays, days_off
+    for where, part in [("", overrides), *((f" in {r}", o) for r, o in overrides.regional.items())]:
+        both = part.workdays & part.days_off
+        if both:
+            raise ValueError(f"both a working day and a day off{where}: {min(both).isoformat()}")
+    return overrides
 
 
-def load_overrides(path: Path) -> tuple[set[date], set[date]]:
+def load_overrides(path: Path) -> Overrides:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:

@@ -36,7 +36,7 @@ from models import (
 )
 from models.engine import create_engine, create_sessionmaker
 from services.calendar import WorkCalendar
-from services.digest import Schedule, send_digests
+from services.digest import Schedule, load_roster, send_digests
 from tests import factories
 
 YEKT = ZoneInfo("Asia/Yekaterinburg")
@@ -376,7 +376,9 @@ async def _statements_of_a_pass(
     event.listen(engine.sync_engine, "before_cursor_execute", count)
     try:
         async with sessionmaker.begin() as session:
-            report = await send_digests(session, make_schedule(), at(day, 9, 0))
+            schedule, now = make_schedule(), at(day, 9, 0)
+            roster = await load_roster(session, schedule, now)
+            report = await send_digests(session, schedule, now, roster=roster)
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", count)
     return len(statements), report.messages

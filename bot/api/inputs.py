@@ -15,9 +15,11 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from models import Kind, Role, Status
+from services.locality import REGION_MAX_CHARS, ZONE_MAX_CHARS, parse_region, parse_zone
 from services.phones import InvalidPhone, normalize_phone
 from services.workflow import COMMENT_MAX_LENGTH
 
@@ -75,6 +77,36 @@ class PersonIn(_In):
     municipality: Short = ""
     phone: Annotated[str, StringConstraints(max_length=40)] | None = None
     roles: list[Role] = Field(default_factory=lambda: [Role.TEACHER], min_length=1, max_length=3)
+    # The school's own clock and region (services.locality), as the import's «Часовой пояс»
+    # and «Регион»: given, they are set on the organization; left out, they stay as they are.
+    timezone: Annotated[str, StringConstraints(max_length=ZONE_MAX_CHARS)] | None = None
+    region: Annotated[str, StringConstraints(max_length=REGION_MAX_CHARS)] | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return parse_zone(value)
+        except ValueError as exc:
+            raise ValueError("not a time zone name such as Asia/Yekaterinburg") from exc
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return parse_region(value)
+        except ValueError as exc:
+            raise ValueError("not a region code such as RU-CHE") from exc
+
+    @model_validator(mode="after")
+    def _locality_of_a_school(self) -> PersonIn:
+        if self.organization is None and (self.timezone is not None or self.region is not None):
+            raise ValueError("timezone and region belong to an organization: give it too")
+        return self
 
     @field_validator("phone")
     @classmethod

@@ -20,6 +20,9 @@ class PersonOut(BaseModel):
     full_name: str
     organization: str | None
     municipality: str | None
+    # The organization's own time zone and region; None: the TIMEZONE setting, the country.
+    timezone: str | None = None
+    region: str | None = None
     phone: str | None
     roles: list[Role]
     # Whether the person has linked a Telegram account.

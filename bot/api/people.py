@@ -25,15 +25,25 @@ from services.labels import fold
 
 
 async def find_organization(
-    session: AsyncSession, name: str, municipality: str | None = None
+    session: AsyncSession,
+    name: str,
+    municipality: str | None = None,
+    *,
+    timezone: str | None = None,
+    region: str | None = None,
 ) -> Organization:
+    """The organization of this name, created when new; what is given is set on it."""
     org = await session.scalar(select(Organization).where(Organization.name == name))
     if org is None:
         org = Organization(name=name, municipality=municipality or "")
         session.add(org)
-        await session.flush()
     elif municipality and org.municipality != municipality:
         org.municipality = municipality
+    if timezone is not None:
+        org.timezone = timezone
+    if region is not None:
+        org.region = region
+    await session.flush()
     return org
 
 
@@ -47,7 +57,13 @@ async def upsert_person(
     now = now or utcnow()
     org = None
     if data.organization is not None:
-        org = await find_organization(session, data.organization, data.municipality)
+        org = await find_organization(
+            session,
+            data.organization,
+            data.municipality,
+            timezone=data.timezone,
+            region=data.region,
+        )
     person = await session.scalar(select(Person).where(Person.code == code))
     created = person is None
     if person is None:
@@ -67,6 +83,8 @@ async def upsert_person(
         full_name=person.full_name,
         organization=org.name if org is not None else None,
         municipality=org.municipality if org is not None else None,
+        timezone=org.timezone if org is not None else None,
+        region=org.region if org is not None else None,
         phone=person.phone,
         roles=sorted(person.roles),
         linked=person.telegram_id is not None,

@@ -15,6 +15,7 @@ from handlers.render.cards import (
     fit,
     fmt_time,
     header,
+    school_zone,
     who,
 )
 from models import HistoryAction, Status
@@ -48,6 +49,7 @@ def latest(title: str, items: list[str], empty: str, sep: str) -> str:
 
 def tab_text(data: CardData, tab: str, tz: ZoneInfo) -> str:
     app = data.application
+    tz = school_zone(app, tz)
     if tab == "c":
         body = [
             f"<b>{escaped(c.author.full_name if c.author else '—')}</b>, "

@@ -28,6 +28,7 @@ from handlers.render.digest_messages import (
 )
 from handlers.render.outgoing import Outgoing
 from models import Application, OutboxMessage, Person, Status, utcnow
+from services.locality import zone_of_person
 from services.quiet import Window, is_quiet, window_of
 
 KINDS: Final = frozenset({"digest", "reminder", "escalation", "deadline"})
@@ -63,6 +64,8 @@ async def render(
     if person is None or person.telegram_id is None:
         return None
     now = now or utcnow()
+    # The person's own clock: the pass wrote the day of their zone into the payload.
+    tz = zone_of_person(person, tz)
     today = now.astimezone(tz).date()
     payload = message.payload
     kind = payload.get("type")

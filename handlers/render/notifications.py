@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from handlers.render.cards import STATUS_ICON, escaped, fit, fmt_date, fmt_time, who
+from handlers.render.cards import (
+    STATUS_ICON,
+    escaped,
+    fit,
+    fmt_date,
+    fmt_time,
+    school_zone,
+    who,
+)
 from models import Application, Status
 from services.cards import Change
 from services.i18n import Language, catalogue
@@ -15,6 +23,7 @@ _t = catalogue(Language.RU).text
 
 def status_notification(app: Application, change: Change, tz: ZoneInfo) -> str:
     """What the applicant is told of a change of their application."""
+    tz = school_zone(app, tz)
     entry = change.entry
     status = Status(entry.to_value) if entry.to_value else app.status
     lines = [
@@ -37,6 +46,7 @@ def status_notification(app: Application, change: Change, tz: ZoneInfo) -> str:
 
 
 def comment_notification(app: Application, change: Change, tz: ZoneInfo) -> str:
+    tz = school_zone(app, tz)
     entry = change.entry
     return fit(
         _t(
@@ -51,6 +61,7 @@ def comment_notification(app: Application, change: Change, tz: ZoneInfo) -> str:
 
 
 def group_notification(app: Application, change: Change, tz: ZoneInfo) -> str:
+    tz = school_zone(app, tz)
     entry = change.entry
     lines = [
         _t("notice-group-changed", number=str(app.number), group=escaped(entry.to_value or "")),

@@ -6,6 +6,8 @@ application as it is when it finally goes out.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from aiogram.methods import DeleteMyCommands, EditMessageText, SendMessage
 from aiogram.types import BotCommandScopeChat, InlineKeyboardMarkup, ReplyKeyboardRemove
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +27,7 @@ from handlers.teacher.keyboards import card_keyboard as teacher_card_keyboard
 from handlers.teacher.keyboards import reply_keyboard
 from models import Application, OutboxMessage, Person, utcnow
 from services import cards
+from services.locality import zone_of_person
 from services.notifications import DECIDER_CARD, TEACHER_CARD
 from services.outbox.items import BULK_METHODS
 from services.quiet import is_quiet, quiet_until, window_of
@@ -35,9 +38,15 @@ class OutboxRenderer:
         self.tz = settings.tz
         self.quiet = settings.quiet
 
+    def _zone(self, person: Person) -> ZoneInfo:
+        # Quiet hours are kept by the recipient's school's clock (services.locality); the times
+        # written on cards and notices are the application's school's (handlers.render.cards).
+        return zone_of_person(person, self.tz)
+
     def _silent(self, person: Person) -> bool:
         # Instant messages still go in quiet hours, but without a sound (PRODUCT.md §5).
-        return is_quiet(utcnow(), self.tz, window_of(person.quiet_hours, self.quiet))
+        window = window_of(person.quiet_hours, self.quiet)
+        return is_quiet(utcnow(), self._zone(person), window)
 
     async def __call__(
         self, session: AsyncSession, message: OutboxMessage
@@ -48,7 +57,7 @@ class OutboxRenderer:
             person = await session.get(Person, message.person_id)
             if person is not None:
                 window = window_of(person.quiet_hours, self.quiet)
-                until = quiet_until(utcnow(), self.tz, window)
+                until = quiet_until(utcnow(), self._zone(person), window)
                 if until is not None:
                     return Deferred(until)
         payload = message.payload

@@ -38,6 +38,9 @@ import-unknown-kind = unknown kind of application (allowed: { $allowed })
 import-unknown-role = unknown role { $unknown } (allowed: { $allowed })
 import-no-role = no role given
 import-bad-phone = not a valid phone number
+import-unknown-zone =
+    unknown time zone; write a name from the time zone database, such as «Asia/Yekaterinburg» or «Europe/Moscow»
+import-bad-region = expected a region code, such as «RU-CHE» or «RU-TA»
 import-hours-expected = a number of hours expected, e.g. «72» or «72 ч.»
 import-period-expected = «DD.MM.YYYY - DD.MM.YYYY» expected
 import-end-before-start = the end date is before the start date

@@ -40,6 +40,9 @@ import-unknown-kind = неизвестный вид заявки (допусти
 import-unknown-role = неизвестная роль { $unknown } (допустимо: { $allowed })
 import-no-role = не указана ни одна роль
 import-bad-phone = неверный номер телефона
+import-unknown-zone =
+    неизвестный часовой пояс; пишите название из базы часовых поясов, например «Asia/Yekaterinburg» или «Europe/Moscow»
+import-bad-region = ожидается код региона, например «RU-CHE» или «RU-TA»
 import-hours-expected = ожидается число часов, например «72» или «72 ч.»
 import-period-expected = ожидается «ДД.ММ.ГГГГ - ДД.ММ.ГГГГ»
 import-end-before-start = дата окончания раньше даты начала

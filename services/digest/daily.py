@@ -8,7 +8,7 @@ from typing import Final
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.digest.queueing import PassReport, Queued, enqueue_scheduled, split
-from services.digest.roster import Roster, done_today, load_roster, record_done, select_due
+from services.digest.roster import Roster, done_today, record_done, select_due
 from services.digest.schedule import Schedule
 from services.digest.waiting import by_school, of_person, waiting_applications
 from services.outbox import OutboxItem
@@ -22,11 +22,13 @@ async def send_digests(
     schedule: Schedule,
     now: datetime,
     *,
-    roster: Roster | None = None,
+    roster: Roster,
     anytime: bool = False,
     force: bool = False,
 ) -> PassReport:
-    """Queue the digests of everyone due now (the scheduler) or of every decider (`anytime`).
+    """Queue the digests of everyone of `roster` due now (the scheduler) or of every decider
+    (`anytime`). The roster is of one place and `schedule` is localised to it
+    (`Schedule.local`; bot.passes.run_passes does both).
 
     `anytime` (the `digest` command) ignores the time and the day but keeps the once-a-day rule
     and the quiet hours (messages are then due when they end); `force` sends again to people who
@@ -35,7 +37,6 @@ async def send_digests(
     today = schedule.today(now)
     if not anytime and not schedule.calendar.is_working_day(today):
         return PassReport()
-    roster = roster or await load_roster(session, schedule, today)
     done = await done_today(session, DIGEST, today, roster.schools)
     chosen = select_due(roster, roster.schools, done, now, schedule, anytime=anytime, force=force)
     if not chosen:
@@ -50,7 +51,7 @@ async def send_digests(
         if not apps:
             continue
         parts = split(apps)
-        not_before = who.not_before(now, schedule.tz)
+        not_before = who.not_before(now)
         for index, part in enumerate(parts, start=1):
             payload = {
                 "type": "digest",

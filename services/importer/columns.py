@@ -19,6 +19,9 @@ class Col:
     ORGANIZATION: Final = "Организация"
     MUNICIPALITY: Final = "Муниципалитет"
     PHONE: Final = "Телефон"
+    # A school's own clock and working-day calendar (services.locality); both optional.
+    TIMEZONE: Final = "Часовой пояс"
+    REGION: Final = "Регион"
 
     NUMBER: Final = "Номер заявки"
     APPLICANT_CODE: Final = "Код заявителя"
@@ -48,6 +51,7 @@ PEOPLE_COLUMNS: Final = (
     Col.MUNICIPALITY,
     Col.PHONE,
 )
+PEOPLE_OPTIONAL_COLUMNS: Final = (Col.TIMEZONE, Col.REGION)
 APPLICATION_COLUMNS: Final = (
     Col.NUMBER,
     Col.APPLICANT,
@@ -121,6 +125,7 @@ _REQUIRED: Final[dict[FileKind, tuple[str, ...]]] = {
     FileKind.ASSESSMENT: ASSESSMENT_COLUMNS,
 }
 _OPTIONAL: Final[dict[FileKind, tuple[str, ...]]] = {
+    FileKind.PEOPLE: PEOPLE_OPTIONAL_COLUMNS,
     FileKind.APPLICATIONS: APPLICATION_OPTIONAL_COLUMNS,
 }
 # People first, so that applications and results may refer to people of the same file.

@@ -30,9 +30,13 @@ class _Org:
     id: int | None
     name: str
     municipality: str
+    timezone: str | None = None
+    region: str | None = None
     dirty: bool = False
     touched: bool = False
     warned: bool = False
+    # Attribute → (line, value) of the first row that gave it (time zone, region).
+    given: dict[str, tuple[int, object]] = field(default_factory=dict)
 
 
 @dataclass(eq=False, slots=True)

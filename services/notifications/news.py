@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Application, CardMessage, utcnow
+from services.locality import school_today
 from services.notifications.cards import refresh_items
 from services.notifications.recipients import deciders
 from services.outbox import OutboxItem, enqueue_many
@@ -46,7 +47,7 @@ async def _to_deciders(
     now: datetime | None,
     tz: ZoneInfo,
 ) -> list[OutboxItem]:
-    today = (now or utcnow()).astimezone(tz).date()
+    today = school_today(application, now or utcnow(), tz)
     people = (await deciders(session, [application.organization_id], today)).get(
         application.organization_id, set()
     )

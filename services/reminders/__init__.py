@@ -24,7 +24,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.digest import PassReport, Roster, Schedule, load_roster
+from services.digest import PassReport, Roster, Schedule
 from services.reminders.deciders import _decider_pass
 from services.reminders.escalation import _escalation_pass
 from services.reminders.kinds import DEADLINE, ESCALATION, REMIND, REMINDER, working_age
@@ -59,17 +59,18 @@ async def run_reminders(
     schedule: Schedule,
     now: datetime,
     *,
-    roster: Roster | None = None,
+    roster: Roster,
     anytime: bool = False,
 ) -> ReminderReport:
-    """Queue the reminders, deadline warnings and escalation digests of everyone due now.
+    """Queue the reminders, deadline warnings and escalation digests of everyone of `roster`
+    due now; as for `services.digest.send_digests`, the roster is of one place and `schedule`
+    is localised to it.
 
     `anytime` (the `remind` command) takes everyone whatever the time and the day; the rules of
     "every N working days", "once" and "one escalation digest a day" still hold.
     """
     today = schedule.today(now)
     working = schedule.calendar.is_working_day(today)
-    roster = roster or await load_roster(session, schedule, today)
     reminders, deadlines = await _decider_pass(session, schedule, roster, now, today, anytime)
     escalations = PassReport()
     if working or anytime:

@@ -77,7 +77,7 @@ async def _decider_pass(
         to_warn = [
             app for app in of_person(schools, near_by_school) if (app.id, person_id) not in warned
         ]
-        not_before = who.not_before(now, schedule.tz)
+        not_before = who.not_before(now)
         day = schedule.today(not_before).isoformat()
         for part_no, part, parts in _numbered(to_remind):
             reminders.add(

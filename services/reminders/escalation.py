@@ -54,7 +54,7 @@ async def _escalation_pass(
         items = [[app.id, age, *places[app.organization_id]] for app, age in late]
         parts = split(items, _escalation_lines)
         for who in chosen:
-            not_before = who.not_before(now, schedule.tz)
+            not_before = who.not_before(now)
             for index, part in enumerate(parts, start=1):
                 queued.add(
                     OutboxItem(

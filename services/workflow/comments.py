@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Application, Comment, HistoryAction, utcnow
 from services import notifications
+from services.locality import school_today
 from services.region import DEFAULT_TZ
-from services.workflow.authority import get_application, local_today, standing_of
+from services.workflow.authority import get_application, standing_of
 from services.workflow.errors import (
     COMMENT_MAX_LENGTH,
     CommentTooLong,
@@ -50,7 +51,7 @@ async def add_comment(
     now = now or utcnow()
     if isinstance(application, int):
         application = await get_application(session, application)
-    authority = await standing_of(session, actor, application, local_today(now, tz))
+    authority = await standing_of(session, actor, application, school_today(application, now, tz))
     checked = check_comment(text)
     if checked is None:
         raise EmptyComment

@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Application, Group, HistoryAction, HistoryEntry, utcnow
 from services import notifications
+from services.locality import school_today
 from services.region import DEFAULT_TZ
-from services.workflow.authority import get_application, local_today, standing_of
+from services.workflow.authority import get_application, standing_of
 from services.workflow.errors import (
     GroupNotAllowed,
     GroupRefusal,
@@ -52,7 +53,7 @@ async def change_group(
     if isinstance(application, int):
         application = await get_application(session, application)
     # Authority first: an outsider learns nothing of the application or its groups.
-    authority = await standing_of(session, actor, application, local_today(now, tz))
+    authority = await standing_of(session, actor, application, school_today(application, now, tz))
     new_group = await session.get(Group, group_id)
     old_group = application.group
     if new_group is None or (

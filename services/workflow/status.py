@@ -16,11 +16,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Application, Comment, HistoryAction, HistoryEntry, Kind, Status, utcnow
 from services import notifications
+from services.locality import school_today
 from services.region import DEFAULT_TZ
 from services.workflow.authority import (
     assessment_progress,
     get_application,
-    local_today,
     standing_of,
 )
 from services.workflow.comments import check_comment
@@ -69,7 +69,7 @@ async def check_status_change(
     if isinstance(application, int):
         application = await get_application(session, application)
     # Authority first: an outsider learns nothing of the application, not even its status.
-    authority = await standing_of(session, actor, application, local_today(now, tz))
+    authority = await standing_of(session, actor, application, school_today(application, now, tz))
     if application.status != seen:
         raise StaleStatus(seen, application.status)
     allowed = TRANSITIONS.get((seen, target))

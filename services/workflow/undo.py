@@ -22,8 +22,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Application, HistoryAction, HistoryEntry, Status, utcnow
+from services.locality import school_today
 from services.region import DEFAULT_TZ
-from services.workflow.authority import get_application, local_today, standing_of
+from services.workflow.authority import get_application, standing_of
 from services.workflow.errors import (
     NotAllowed,
     StaleStatus,
@@ -53,7 +54,7 @@ async def undo_cancellation(
     now = now or utcnow()
     if isinstance(application, int):
         application = await get_application(session, application)
-    authority = await standing_of(session, actor, application, local_today(now, tz))
+    authority = await standing_of(session, actor, application, school_today(application, now, tz))
     capacity = pick_capacity(authority.capacities, UNDO_CAPACITIES)
     cancelled = await session.get(HistoryEntry, history_id)
     if (

@@ -6,7 +6,7 @@ from models import Role, Status
 from services.i18n import Message
 from services.importer.columns import Col
 from services.importer.plan.people import _PlanPeople
-from services.importer.records import _Change, _Group, _NewApplication, _Person, _Program, _show
+from services.importer.records import _Change, _Group, _NewApplication, _Person, _Program
 from services.importer.report import transition_refused
 from services.importer.rows import _ApplicationRow
 from services.labels import STATUS_LABELS, fold
@@ -15,34 +15,6 @@ from services.workflow import TRANSITIONS
 
 class _PlanApplications(_PlanPeople):
     """The rows of applications, planned against what was loaded."""
-
-    def _assign(
-        self,
-        record: _Program | _Group,
-        attribute: str,
-        value: object,
-        row: _ApplicationRow,
-        column: str,
-    ) -> None:
-        """Take a program's or group's attribute from the first row of the file that gives it."""
-        if value is None:
-            return
-        given = record.given.get(attribute)
-        if given is not None:
-            line, first = given
-            if first != value:
-                self.problems.warning(
-                    row.sheet,
-                    row.line,
-                    column,
-                    _show(value),
-                    Message.of("import-differs", line=line, first=_show(first)),
-                )
-            return
-        record.given[attribute] = (row.line, value)
-        if getattr(record, attribute) != value:
-            setattr(record, attribute, value)
-            record.dirty = record.id is not None
 
     def _program(self, row: _ApplicationRow) -> _Program:
         key = fold(row.program)

@@ -37,12 +37,16 @@ class _PlanLoad(_PlanState):
     async def load(self) -> None:
         """What the file refers to, in a few queries (lists, never one query per row)."""
         session, parsed = self.session, self.parsed
-        for org_id, name, municipality in await session.execute(
-            select(Organization.id, Organization.name, Organization.municipality).order_by(
-                Organization.id
-            )
+        for org_id, name, municipality, zone, region in await session.execute(
+            select(
+                Organization.id,
+                Organization.name,
+                Organization.municipality,
+                Organization.timezone,
+                Organization.region,
+            ).order_by(Organization.id)
         ):
-            org = _Org(org_id, name, municipality)
+            org = _Org(org_id, name, municipality, zone, region)
             self.orgs_by_id[org_id] = org
             self.orgs.setdefault(fold(name), org)
 

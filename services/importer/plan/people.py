@@ -5,13 +5,50 @@ from __future__ import annotations
 from services.i18n import Message
 from services.importer.columns import Col
 from services.importer.plan.state import _PlanState
-from services.importer.records import _Org, _Person, _Result, _Section
-from services.importer.rows import _PersonRow, _ResultRow
+from services.importer.records import (
+    _Group,
+    _Org,
+    _Person,
+    _Program,
+    _Result,
+    _Section,
+    _show,
+)
+from services.importer.rows import _ApplicationRow, _PersonRow, _ResultRow
 from services.labels import fold
 
 
 class _PlanPeople(_PlanState):
     """The rows of people and of assessment results, planned against what was loaded."""
+
+    def _assign(
+        self,
+        record: _Org | _Program | _Group,
+        attribute: str,
+        value: object,
+        row: _PersonRow | _ApplicationRow,
+        column: str,
+    ) -> None:
+        """Take a school's, program's or group's attribute from the first row of the file that
+        gives it; a later row that differs gets a warning."""
+        if value is None:
+            return
+        given = record.given.get(attribute)
+        if given is not None:
+            line, first = given
+            if first != value:
+                self.problems.warning(
+                    row.sheet,
+                    row.line,
+                    column,
+                    _show(value),
+                    Message.of("import-differs", line=line, first=_show(first)),
+                )
+            return
+        record.given[attribute] = (row.line, value)
+        if getattr(record, attribute) != value:
+            setattr(record, attribute, value)
+            record.dirty = record.id is not None
 
     def _org(self, name: str, municipality: str, row: _PersonRow | None) -> _Org:
         key = fold(name)
@@ -37,6 +74,9 @@ class _PlanPeople(_PlanState):
 
     def _plan_person(self, row: _PersonRow) -> None:
         org = self._org(row.organization, row.municipality, row)
+        # An empty cell leaves the school's clock and region as they are.
+        self._assign(org, "timezone", row.timezone, row, Col.TIMEZONE)
+        self._assign(org, "region", row.region, row, Col.REGION)
         person = self.people.get(row.code)
         if person is None:
             person = _Person(None, row.code, row.full_name, row.phone, org, row.roles)

@@ -18,6 +18,7 @@ from services.importer.rows.values import (
     _study_dates,
 )
 from services.labels import KIND_LABELS, ROLE_LABELS, STATUS_LABELS, fold, role_from_label
+from services.locality import parse_region, parse_zone
 from services.phones import InvalidPhone, normalize_phone
 
 
@@ -135,6 +136,26 @@ class _Row:
             return normalize_phone(value)
         except InvalidPhone:
             self.fail(column, value, Message.of("import-bad-phone"))
+            return None
+
+    def zone(self, column: str) -> str | None:
+        value = self.raw(column)
+        if not value:
+            return None
+        try:
+            return parse_zone(value)
+        except ValueError:
+            self.fail(column, value, Message.of("import-unknown-zone"))
+            return None
+
+    def region(self, column: str) -> str | None:
+        value = self.raw(column)
+        if not value:
+            return None
+        try:
+            return parse_region(value)
+        except ValueError:
+            self.fail(column, value, Message.of("import-bad-region"))
             return None
 
     def hours(self, column: str) -> int | None:

@@ -46,6 +46,8 @@ class _PersonRow:
     organization: str
     municipality: str
     phone: str | None
+    timezone: str | None = None
+    region: str | None = None
 
 
 @dataclass(slots=True)

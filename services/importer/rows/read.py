@@ -70,6 +70,8 @@ def _read_person(parsed: _Parsed, row: _Row, codes: dict[str, int]) -> None:
         organization=row.text(Col.ORGANIZATION),
         municipality=row.text(Col.MUNICIPALITY, required=False),
         phone=row.phone(Col.PHONE),
+        timezone=row.zone(Col.TIMEZONE),
+        region=row.region(Col.REGION),
     )
     if code:
         first = codes.setdefault(code, row.line)

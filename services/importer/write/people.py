@@ -8,7 +8,7 @@ from sqlalchemy import delete
 
 from models import AssessmentResult, AssessmentSection, Organization, Person, PersonRole
 from services import importer
-from services.importer.records import _chunks, _Person
+from services.importer.records import _chunks, _Org, _Person
 from services.importer.write.writer import _Writer, _WriteState
 from services.labels import fold
 
@@ -22,16 +22,12 @@ class _WritePeople(_WriteState):
     async def _write_organizations(self, writer: _Writer) -> None:
         new = [org for org in self.orgs.values() if org.id is None]
         by_name = {org.name: org for org in new}
-        rows = [{"name": org.name, "municipality": org.municipality} for org in new]
+        rows = [{"name": org.name, **_org_values(org)} for org in new]
         for org_id, name in await writer.insert(Organization, rows, Organization.name):
             by_name[name].id = org_id
         await writer.update(
             Organization,
-            [
-                {"id": org.id, "municipality": org.municipality}
-                for org in self.orgs.values()
-                if org.dirty
-            ],
+            [{"id": org.id, **_org_values(org)} for org in self.orgs.values() if org.dirty],
         )
 
     async def _write_people(self, writer: _Writer) -> None:
@@ -105,3 +101,7 @@ class _WritePeople(_WriteState):
                 if result.dirty
             ],
         )
+
+
+def _org_values(org: _Org) -> dict[str, object]:
+    return {"municipality": org.municipality, "timezone": org.timezone, "region": org.region}
