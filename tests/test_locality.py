@@ -356,3 +356,22 @@ def test_the_packages_subdivision_holidays_are_used_where_they_exist() -> None:
     assert not germany.of("DE-BY").is_working_day(epiphany)
     assert germany.of("DE-BE") is not germany  # a known subdivision gets its own calendar
     assert germany.of("DE-BE").is_working_day(epiphany)
+
+
+async def test_a_deputy_gets_the_digest_from_the_first_day_of_the_period_at_the_school(
+    sqlite_sessionmaker: Maker,
+) -> None:
+    """06:00 on Monday in Kamchatka, Sunday in Yekaterinburg: the deputy named from Monday
+    already gets the school's digest."""
+    async with sqlite_sessionmaker.begin() as session:
+        org = await factories.organization(session)
+        org.timezone = "Asia/Kamchatka"
+        director = await factories.person(session, org, Role.DIRECTOR)  # not linked
+        deputy = await decider(session, org, digest_time="06:00", quiet_hours="off")
+        deputy.role_rows = []
+        await waiting(session, org, MONDAY - timedelta(days=21))
+        await deputies.name_deputy(
+            session, director, deputy.id, MONDAY, MONDAY, now=local(KAMCHATKA, MONDAY, 0, 5)
+        )
+    await run_passes(sqlite_sessionmaker, make_schedule(), local(KAMCHATKA, MONDAY, 6, 0))
+    assert await digested(sqlite_sessionmaker) == {deputy.id: MONDAY.isoformat()}
