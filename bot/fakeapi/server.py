@@ -545,6 +545,12 @@ class FakeTelegram:
         """The commands set with setMyCommands for the scope (default scope if None)."""
         return copy.deepcopy(self._commands.get(self._commands_key(scope, language_code), []))
 
+    def take_updates(self) -> list[JsonDict]:
+        """Remove and return the queued updates: in webhook mode Telegram pushes them (see
+        tests/e2e/pusher.py) instead of the bot polling for them."""
+        taken, self._updates = self._updates, []
+        return taken
+
     @property
     def pending_updates(self) -> list[JsonDict]:
         """Updates not yet confirmed by the bot (through getUpdates offset)."""
