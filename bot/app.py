@@ -29,11 +29,11 @@ from bot.middlewares import (
 )
 from bot.sender import OutboxSender
 from bot.sender.budget import PacedReplies, RedisBudget, SendBudget, SharedBudget
-from bot.settings import Settings
+from bot.settings import Settings, database_engine
 from handlers.errors import on_error, on_refusal
 from handlers.render.outbox import OutboxRenderer
 from models.clock import DatabaseClock
-from models.engine import create_engine, create_sessionmaker
+from models.engine import create_sessionmaker
 from services.calendar import WorkCalendar
 from services.workflow import WorkflowError
 
@@ -121,7 +121,7 @@ def build_budget(settings: Settings) -> SendBudget:
 
 
 def build_runtime(settings: Settings, bot: Bot) -> Runtime:
-    engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+    engine = database_engine(settings)
     sessionmaker = create_sessionmaker(engine, info=settings.session_info())
     budget = build_budget(settings)
     # Inside `CommitBeforeCall` (installed with the bot): a reply waits with nothing open.

@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from models.engine import create_engine
 from services import notifications
 from services.quiet import parse_hhmm, parse_quiet_hours
 from services.region import DEFAULT_TIMEZONE
@@ -33,8 +35,12 @@ class Settings(BaseSettings):
     bot_username: str | None = None
     telegram_api_url: str = "https://api.telegram.org"
     database_url: str = "sqlite+aiosqlite:///data/dpo-bot.sqlite3"
-    # The most connections one process opens to PostgreSQL (ignored on SQLite).
+    # The connections one process keeps open to PostgreSQL, and how many more it may open for
+    # a burst (closed again when returned); ignored on SQLite. With several replicas, each
+    # replica's pool size + overflow, times the replicas, must stay under the server's (or
+    # PgBouncer's) limit: a replica past it would fail, not wait.
     database_pool_size: int = Field(default=10, ge=1, le=200)
+    database_max_overflow: int = Field(default=0, ge=0, le=200)
     redis_url: str | None = None
     timezone: str = DEFAULT_TIMEZONE
     digest_time: str = "09:00"
@@ -201,3 +207,13 @@ def load_settings(**overrides: object) -> Settings:
             message = error["msg"].removeprefix("Value error, ")
             lines.append(f"{field}: {message}")
         raise SettingsError("invalid settings:\n  " + "\n  ".join(lines)) from exc
+
+
+def database_engine(settings: Settings) -> AsyncEngine:
+    """The database engine of a process (the bot or an operator's command), bounded by
+    DATABASE_POOL_SIZE and DATABASE_MAX_OVERFLOW."""
+    return create_engine(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+    )

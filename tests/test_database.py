@@ -175,18 +175,22 @@ async def test_a_process_opens_at_most_its_pool_of_postgresql_connections(db_url
 
 def test_the_pool_size_is_a_setting_used_by_the_bot(tmp_path: Path) -> None:
     from bot.app import build_bot, build_runtime
-    from bot.settings import load_settings
+    from bot.settings import database_engine, load_settings
 
     settings = load_settings(
         database_url="postgresql+asyncpg://dpo@127.0.0.1:5432/test",
         database_pool_size=3,
+        database_max_overflow=2,
         bot_token="123:abc",
     )
     runtime = build_runtime(settings, build_bot(settings))
     # The sender leases on the database's clock.
     assert runtime.sender._now == runtime.clock.now and runtime.clock.remote
     assert runtime.engine.pool.size() == 3  # type: ignore[attr-defined]
-    assert runtime.engine.pool._max_overflow == 0  # type: ignore[attr-defined]
+    assert runtime.engine.pool._max_overflow == 2  # type: ignore[attr-defined]
+    # By default a hard bound: a waiter gets the next connection returned.
+    default = database_engine(load_settings(database_url=settings.database_url))
+    assert default.pool._max_overflow == 0  # type: ignore[attr-defined]
 
 
 def test_the_known_head_is_alembics_head() -> None:

@@ -47,7 +47,8 @@ def import_(files: tuple[Path, ...], dry_run: bool) -> None:
     """Import CSV or XLSX files: people, applications, assessment results (one transaction each)."""
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from models.engine import create_engine, create_sessionmaker
+    from bot.settings import database_engine
+    from models.engine import create_sessionmaker
     from services.i18n import Language
     from services.importer import ImportFailed, import_file
 
@@ -74,7 +75,7 @@ def import_(files: tuple[Path, ...], dry_run: bool) -> None:
         return True
 
     async def go() -> bool:
-        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+        engine = database_engine(settings)
         sessionmaker = create_sessionmaker(engine, info=settings.session_info())
         results = []
         try:
@@ -101,7 +102,8 @@ def import_(files: tuple[Path, ...], dry_run: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def export(file: Path) -> None:
     """Write all applications to FILE (.csv or .xlsx) with the import columns."""
-    from models.engine import create_engine, create_sessionmaker
+    from bot.settings import database_engine
+    from models.engine import create_sessionmaker
     from services.exporter import export_applications
 
     if file.suffix.lower() not in {".csv", ".xlsx"}:
@@ -110,7 +112,7 @@ def export(file: Path) -> None:
     prepare_database(settings)
 
     async def go() -> int:
-        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+        engine = database_engine(settings)
         try:
             async with create_sessionmaker(engine, info=settings.session_info())() as session:
                 return await export_applications(session, file)

@@ -18,7 +18,8 @@ from bot.settings import Settings
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write a CSV.")
 def invite(codes: tuple[str, ...], organization: str | None, out: Path | None) -> None:
     """Print a one-time invitation link and code for each person (by external code)."""
-    from models.engine import create_engine, create_sessionmaker
+    from bot.settings import database_engine
+    from models.engine import create_sessionmaker
     from services.i18n import Language, catalogue
     from services.invitations import InvitationError, create_invitations, invite_link
 
@@ -29,7 +30,7 @@ def invite(codes: tuple[str, ...], organization: str | None, out: Path | None) -
     username = run_async(lambda: _bot_username(settings))
 
     async def go() -> list[Any]:
-        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+        engine = database_engine(settings)
         try:
             async with create_sessionmaker(engine, info=settings.session_info()).begin() as session:
                 return await create_invitations(

@@ -41,7 +41,8 @@ def _passes_now(*, digests: bool = True, remind: bool = True, force: bool = Fals
     """The scheduled passes run once now, whatever the time (`anytime`), on this process's
     settings; the flags choose the passes (see `bot.passes.run_passes`)."""
     from bot.passes import run_passes, schedule_from_settings
-    from models.engine import create_engine, create_sessionmaker
+    from bot.settings import database_engine
+    from models.engine import create_sessionmaker
 
     settings = settings_or_exit()
     prepare_database(settings)
@@ -51,7 +52,7 @@ def _passes_now(*, digests: bool = True, remind: bool = True, force: bool = Fals
         raise click.ClickException(str(exc)) from exc
 
     async def go() -> PassesReport:
-        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+        engine = database_engine(settings)
         try:
             return await run_passes(
                 create_sessionmaker(engine, info=settings.session_info()),

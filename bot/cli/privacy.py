@@ -16,14 +16,15 @@ from bot.cli.group import main, prepare_database, run_async, settings_or_exit
 @click.argument("code")
 def forget(code: str) -> None:
     """Erase the Telegram link, ids and consent of the person with CODE; the history stays."""
-    from models.engine import create_engine, create_sessionmaker
+    from bot.settings import database_engine
+    from models.engine import create_sessionmaker
     from services.forgetting import Forgotten, forget_person
 
     settings = settings_or_exit()
     prepare_database(settings)
 
     async def go() -> Forgotten | None:
-        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+        engine = database_engine(settings)
         try:
             async with create_sessionmaker(engine, info=settings.session_info()).begin() as session:
                 return await forget_person(session, code.strip())
