@@ -46,6 +46,12 @@ def zone_of_person(person: Person, default: ZoneInfo) -> ZoneInfo:
     return zone_of(school.timezone if school is not None else None, default)
 
 
+def person_today(person: Person | None, now: datetime, default: ZoneInfo) -> date:
+    """Today as a person lives it: by their school's clock (`default` without one)."""
+    zone = zone_of_person(person, default) if person is not None else default
+    return now.astimezone(zone).date()
+
+
 def school_today(application: Application, now: datetime, default: ZoneInfo) -> date:
     """Today at an application's school: the day its deputies' periods are checked against."""
     return now.astimezone(zone_of(application.organization.timezone, default)).date()

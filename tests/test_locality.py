@@ -22,6 +22,7 @@ from models import Application, Channel, Organization, OutboxMessage, Person, Ro
 from services import cards, deputies, outbox, workflow
 from services.calendar import WorkCalendar, parse_overrides
 from services.importer import ImportFailed, import_bytes
+from services.locality import person_today, zone_of_person
 from services.outbox import OutboxItem
 from services.workflow import Actor, NotAllowed
 from tests import factories
@@ -375,3 +376,33 @@ async def test_a_deputy_gets_the_digest_from_the_first_day_of_the_period_at_the_
         )
     await run_passes(sqlite_sessionmaker, make_schedule(), local(KAMCHATKA, MONDAY, 6, 0))
     assert await digested(sqlite_sessionmaker) == {deputy.id: MONDAY.isoformat()}
+
+
+async def test_a_persons_today_is_their_schools(sqlite_sessionmaker: Maker) -> None:
+    """What a director's screens call today (the lists' «сегодня», a deputy's period): 23:30
+    in Kaliningrad is already tomorrow in Yekaterinburg."""
+    kaliningrad, yekaterinburg = ZoneInfo("Europe/Kaliningrad"), ZoneInfo("Asia/Yekaterinburg")
+    day = date(2025, 3, 10)
+    late = local(kaliningrad, day, 23, 30)
+    async with sqlite_sessionmaker.begin() as session:
+        org = await factories.organization(session)
+        org.timezone = "Europe/Kaliningrad"
+        director = await factories.person(session, org, Role.DIRECTOR, telegram_id=7201)
+        deputy = await factories.person(session, org, Role.TEACHER, telegram_id=7202)
+        nobody = await factories.person(session, None)
+        await session.refresh(director, ["organization"])
+        await session.refresh(nobody, ["organization"])
+        assert person_today(director, late, yekaterinburg) == day
+        assert person_today(nobody, late, yekaterinburg) == day + timedelta(days=1)
+        assert person_today(None, late, yekaterinburg) == day + timedelta(days=1)
+        # A deputy from "today" at that moment is named by the school's day, not refused.
+        named = await deputies.name_deputy(
+            session,
+            director,
+            deputy.id,
+            day,
+            day,
+            now=late,
+            tz=zone_of_person(director, yekaterinburg),
+        )
+        assert named.row.starts_on == day

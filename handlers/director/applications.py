@@ -31,6 +31,7 @@ from handlers.teacher import card as teacher
 from models import Channel, Person, Role, Status, utcnow
 from services import cards, listing, workflow
 from services.labels import STATUS_LABELS, fold
+from services.locality import person_today, school_today
 from services.notifications import DECIDER_CARD
 from services.roles import effective_role
 
@@ -140,7 +141,7 @@ async def show_list(
     if role is Role.STAFF:
         await staff.show_queue(message, session, state)
         return
-    today = utcnow().astimezone(settings.tz).date()
+    today = person_today(person, utcnow(), settings.tz)
     org_ids = await listing.decided_organizations(session, person, today)
     # A listener who is an active deputy decides for the school: that list is the work;
     # one's own applications stay under «Мои заявки».
@@ -183,7 +184,7 @@ async def open_card(
         session,
         workflow.Actor(person.id, Channel.BOT),
         app,
-        workflow.local_today(utcnow(), settings.tz),
+        school_today(app, utcnow(), settings.tz),
     )
     if not authority.capacities:
         raise workflow.NotAllowed(app.status)

@@ -18,6 +18,7 @@ from handlers.render.card_tabs import tab_text
 from handlers.render.cards import card_keyboard, card_text
 from models import Channel, Person, utcnow
 from services import cards, workflow
+from services.locality import school_today
 from services.notifications import DECIDER_CARD
 from services.workflow import (
     Actor,
@@ -39,7 +40,7 @@ async def show_card(
     """Redraw a card in place as it is now, for this person."""
     app = await workflow.get_application(session, number)
     authority = await workflow.authority_of(
-        session, Actor(person.id, Channel.BOT), app, workflow.local_today(utcnow(), settings.tz)
+        session, Actor(person.id, Channel.BOT), app, school_today(app, utcnow(), settings.tz)
     )
     if not authority.capacities:
         raise NotAllowed(app.status).about(app.number)

@@ -49,6 +49,7 @@ from services.deputies import (
     DeputyshipNotFound,
     NotAColleague,
 )
+from services.locality import zone_of_person
 
 
 async def open_deputy(
@@ -59,7 +60,7 @@ async def open_deputy(
     state: FSMContext,
 ) -> None:
     await state.clear()
-    text, markup = await screen(session, person, today_of(settings))
+    text, markup = await screen(session, person, today_of(person, settings))
     await message.answer(text, reply_markup=markup)
 
 
@@ -109,15 +110,17 @@ async def picked(
     if isinstance(query.message, Message):
         text = texts.DEPUTY_ASK_PERIOD.format(
             name=escape(chosen.full_name),
-            example=period_example(today_of(settings)),
+            example=period_example(today_of(person, settings)),
             days=MAX_PERIOD_DAYS,
         )
         await edit_text(query.message, text, back_keyboard())
 
 
-async def period_given(message: Message, settings: HandlerSettings, state: FSMContext) -> None:
+async def period_given(
+    message: Message, person: Person | None, settings: HandlerSettings, state: FSMContext
+) -> None:
     assert message.text is not None
-    today = today_of(settings)
+    today = today_of(person, settings)
     try:
         starts_on, ends_on = deputies.parse_period(message.text, today)
     except BadPeriod as error:
@@ -138,8 +141,12 @@ async def period_given(message: Message, settings: HandlerSettings, state: FSMCo
     )
 
 
-async def period_not_text(message: Message, settings: HandlerSettings) -> None:
-    await message.answer(texts.DEPUTY_TEXT_ONLY.format(example=period_example(today_of(settings))))
+async def period_not_text(
+    message: Message, person: Person | None, settings: HandlerSettings
+) -> None:
+    await message.answer(
+        texts.DEPUTY_TEXT_ONLY.format(example=period_example(today_of(person, settings)))
+    )
 
 
 async def confirm_not_pressed(message: Message) -> None:
@@ -158,10 +165,15 @@ async def confirmed(
     starts_on, ends_on = date.fromisoformat(data["start"]), date.fromisoformat(data["end"])
     try:
         named = await deputies.name_deputy(
-            session, person, int(data["deputy_id"]), starts_on, ends_on, tz=settings.tz
+            session,
+            person,
+            int(data["deputy_id"]),
+            starts_on,
+            ends_on,
+            tz=zone_of_person(person, settings.tz),
         )
     except DeputyError as error:
-        text = deputy_refusal(error, str(data.get("name", "")), today_of(settings))
+        text = deputy_refusal(error, str(data.get("name", "")), today_of(person, settings))
     else:
         await deputies.tell_deputy(session, named, "named", deputy_notice(person, named))
         text = texts.DEPUTY_DONE.format(
@@ -183,7 +195,7 @@ async def back(
         await state.clear()
     await query.answer()
     if isinstance(query.message, Message):
-        text, markup = await screen(session, person, today_of(settings))
+        text, markup = await screen(session, person, today_of(person, settings))
         await edit_text(query.message, text, markup)
 
 
@@ -209,7 +221,7 @@ async def revoke(
         )
         await query.answer(texts.DEPUTY_REVOKED.format(name=revoked.deputy.full_name))
     if isinstance(query.message, Message):
-        text, markup = await screen(session, person, today_of(settings))
+        text, markup = await screen(session, person, today_of(person, settings))
         await edit_text(query.message, text, markup)
 
 

@@ -27,7 +27,7 @@ from services.deputies import (
     NotAColleague,
     OverlappingDeputyship,
 )
-from services.workflow import local_today
+from services.locality import person_today
 
 NAME_LIMIT = 60
 
@@ -76,8 +76,9 @@ def cut_name(text: str) -> str:
     return text if len(text) <= NAME_LIMIT else text[: NAME_LIMIT - 1] + "…"
 
 
-def today_of(settings: HandlerSettings) -> date:
-    return local_today(utcnow(), settings.tz)
+def today_of(person: Person | None, settings: HandlerSettings) -> date:
+    """Today by the director's school's clock: the day a deputy's period is checked against."""
+    return person_today(person, utcnow(), settings.tz)
 
 
 def period_example(today: date) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.config import HandlerSettings
 from models import Person, Role, utcnow
 from services import listing
+from services.locality import person_today
 
 
 class Decider(Filter):
@@ -27,7 +28,7 @@ class Decider(Filter):
     ) -> bool | dict[str, Any]:
         if person is None:
             return False
-        today = utcnow().astimezone(settings.tz).date()
+        today = person_today(person, utcnow(), settings.tz)
         org_ids = await listing.decided_organizations(session, person, today)
         return {"org_ids": org_ids} if org_ids else False
 

@@ -18,6 +18,7 @@ from handlers.config import HandlerSettings
 from handlers.director.callbacks import BulkAction, BulkCb, CardAction, CardCb, ListCb
 from models import Person, utcnow
 from services import listing
+from services.locality import person_today
 
 
 async def why_not_deciding(
@@ -27,7 +28,7 @@ async def why_not_deciding(
     latest = await listing.last_deputyship(session, person) if person is not None else None
     if latest is None:
         return texts.BUTTON_OUTDATED
-    today = utcnow().astimezone(settings.tz).date()
+    today = person_today(person, utcnow(), settings.tz)
     if latest.revoked_at is not None:
         return texts.DEPUTY_RIGHTS_REVOKED
     if latest.ends_on < today:

@@ -24,8 +24,8 @@ from handlers.filters import TYPED, AnyValueOf
 from handlers.settings.states import SettingsInput
 from models import Person, utcnow
 from services import person_settings
+from services.locality import person_today
 from services.person_settings import QUIET_OFF, InvalidSetting
-from services.workflow import local_today
 
 # What a prompt takes as its input: text that is neither a command nor a menu button.
 # Longest piece of a wrong answer quoted back.
@@ -80,7 +80,7 @@ async def screen(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The screen as this person should see it: a teacher's has the quiet hours alone."""
     digests = await person_settings.gets_digests(
-        session, person, local_today(utcnow(), settings.tz)
+        session, person, person_today(person, utcnow(), settings.tz)
     )
     return screen_text(person, settings, digests=digests), screen_keyboard(person, digests=digests)
 

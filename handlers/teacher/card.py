@@ -28,6 +28,7 @@ from handlers.teacher.keyboards import (
 from handlers.teacher.states import Withdraw
 from models import Application, Channel, Person, utcnow
 from services import cards, my_applications, workflow
+from services.locality import person_today
 from services.notifications import TEACHER_CARD
 from services.workflow import Actor, Capacity, NotAllowed
 
@@ -42,7 +43,7 @@ async def own_application(
 ) -> Application:
     """The application, if this person is its applicant; else the refusal to show."""
     app = await workflow.get_application(session, number)
-    today = workflow.local_today(utcnow(), settings.tz)
+    today = person_today(person, utcnow(), settings.tz)
     authority = await workflow.authority_of(session, actor(person), app, today)
     if Capacity.APPLICANT not in authority.capacities:
         raise NotAllowed(app.status).about(app.number)
