@@ -295,6 +295,32 @@ async def test_outcomes(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     )
 
 
+async def test_a_chats_message_waits_while_a_concurrent_claim_holds_an_earlier_one(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """After a 429 a chat's two messages fall due at the same moment. Replica A's claim has
+    locked the first (not yet committed); replica B, skipping the locked row, must not take the
+    second and send it alongside: the chat's order would be lost."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises the claims: one cannot see another's locked rows")
+    teacher = await make_person(sessionmaker, telegram_id=5201)
+    other = await make_person(sessionmaker, telegram_id=5202)
+    async with sessionmaker.begin() as session:
+        await outbox.enqueue_many(
+            session, [item("t0", teacher), item("t1", teacher), item("o0", other)], now=NOW
+        )
+    first = await row(sessionmaker, "t0")
+    async with sessionmaker() as a, sessionmaker() as b, a.begin():
+        await a.execute(
+            select(OutboxMessage.id).where(OutboxMessage.id == first.id).with_for_update()
+        )
+        async with b.begin():
+            theirs = await asyncio.wait_for(
+                outbox.claim_due(b, limit=5, lease=LEASE, now=NOW), timeout=5
+            )
+    assert [m.key for m in theirs] == ["o0"]
+
+
 async def test_concurrent_claims_never_share_a_row(
     engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:

@@ -100,15 +100,20 @@ async def claim_due(
         )
         .label("turn")
     )
-    ranked = select(prefix.c.id, prefix.c.priority, turn).subquery()
-    chosen = select(ranked.c.id).order_by(ranked.c.priority, ranked.c.turn, ranked.c.id)
+    ranked = select(
+        prefix.c.id, prefix.c.priority, prefix.c.person_id, prefix.c.chat, turn
+    ).subquery()
+    chosen = select(ranked.c.id, ranked.c.person_id, ranked.c.chat).order_by(
+        ranked.c.priority, ranked.c.turn, ranked.c.id
+    )
     if per_chat is not None:
         chosen = chosen.where(ranked.c.turn <= per_chat)
-    candidates = list(await session.scalars(chosen.limit(limit + max(limit, 16))))
-    if not candidates:
+    rows = (await session.execute(chosen.limit(limit + max(limit, 16)))).tuples().all()
+    if not rows:
         return []
+    candidates = [message_id for message_id, _, _ in rows]
     place = {message_id: index for index, message_id in enumerate(candidates)}
-    ids = list(
+    locked = set(
         await session.scalars(
             select(OutboxMessage.id)
             .where(OutboxMessage.id.in_(candidates), *due)
@@ -117,6 +122,7 @@ async def claim_due(
             .with_for_update(skip_locked=True)
         )
     )
+    ids = _in_chat_order(rows, locked)
     if not ids:
         return []
     # Compare-and-set: a row that changed since the read (state or lease) is left out.
@@ -132,6 +138,27 @@ async def claim_due(
         execution_options={"synchronize_session": False, "populate_existing": True},
     )
     return sorted(claimed, key=lambda message: place[message.id])
+
+
+def _in_chat_order(
+    rows: Sequence[tuple[int, int | None, str | None]], locked: set[int]
+) -> list[int]:
+    """The locked candidates a claim may take: a chat's message only with all its earlier ones.
+
+    A candidate not locked was taken by a concurrent claim (SKIP LOCKED passed it by), changed
+    since it was read, or lies past the limit; the chat's later messages then stay too, or two
+    replicas would send one chat's messages side by side and out of order (after a 429, both
+    fall due at the same moment).
+    """
+    stopped: set[tuple[int | None, str | None]] = set()
+    taken = []
+    for message_id, person_id, chat in rows:
+        key = (person_id, chat)
+        if message_id in locked and key not in stopped:
+            taken.append(message_id)
+        else:
+            stopped.add(key)
+    return taken
 
 
 async def release_claim(
