@@ -34,3 +34,28 @@ print(sorted({{name.split(".")[0] for name in sys.modules}} & set({RARELY_USED!r
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
     )
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
+
+
+def test_an_operators_command_does_not_import_aiogram(tmp_path: Path) -> None:
+    """Building aiogram's types takes about two seconds: `import`, `invite`, `digest`... would
+    each pay it for nothing (the bot's commands need Telegram only to send)."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    samples = Path(__file__).resolve().parent.parent / "bot" / "samples" / "people.csv"
+    probe = f"""
+import os, sys
+os.environ["DATABASE_URL"] = {url!r}
+from bot.cli import main
+try:
+    main(["import", {str(samples)!r}], standalone_mode=False)
+finally:
+    print("aiogram" in sys.modules)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        cwd=tmp_path,
+    )
+    assert done.stdout.strip().splitlines()[-1] == "False", done.stdout + done.stderr

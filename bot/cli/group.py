@@ -30,8 +30,6 @@ class Commands(click.Group):
     """Every command: a failure the operator can fix is one line, anything else its class."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from bot import failures
-
         try:
             return super().invoke(ctx)
         except StopRequested:
@@ -40,6 +38,10 @@ class Commands(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
+            # Imported only now: it reads aiogram's exceptions, and importing aiogram costs an
+            # operator's command two seconds it mostly does not need.
+            from bot import failures
+
             log.debug("failure", exc_info=exc)
             settings = ctx.meta.get("dpo_bot.settings")
             message = failures.describe(exc, settings) if settings is not None else None
