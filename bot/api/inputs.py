@@ -4,6 +4,7 @@ Each validates what comes in; `bot.api.outputs` describes what goes out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Final
 
@@ -69,6 +70,13 @@ def _utc(value: datetime) -> datetime:
 # --- requests ------------------------------------------------------------------------------------
 
 
+# A school's clock and region (services.locality): how each is read, and what it must look like.
+_LOCALITY: Final[dict[str, tuple[Callable[[str], str], str]]] = {
+    "timezone": (parse_zone, "a time zone name such as Asia/Yekaterinburg"),
+    "region": (parse_region, "a region code such as RU-CHE"),
+}
+
+
 class PersonIn(_In):
     """`PUT /api/v1/people/{code}`: the person as the regional system knows them."""
 
@@ -82,25 +90,16 @@ class PersonIn(_In):
     timezone: Annotated[str, StringConstraints(max_length=ZONE_MAX_CHARS)] | None = None
     region: Annotated[str, StringConstraints(max_length=REGION_MAX_CHARS)] | None = None
 
-    @field_validator("timezone")
+    @field_validator("timezone", "region")
     @classmethod
-    def _zone(cls, value: str | None) -> str | None:
+    def _locality(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None:
             return None
+        parse, expected = _LOCALITY[info.field_name or ""]
         try:
-            return parse_zone(value)
+            return parse(value)
         except ValueError as exc:
-            raise ValueError("not a time zone name such as Asia/Yekaterinburg") from exc
-
-    @field_validator("region")
-    @classmethod
-    def _region(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            return parse_region(value)
-        except ValueError as exc:
-            raise ValueError("not a region code such as RU-CHE") from exc
+            raise ValueError(f"not {expected}") from exc
 
     @model_validator(mode="after")
     def _locality_of_a_school(self) -> PersonIn:

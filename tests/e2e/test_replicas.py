@@ -44,6 +44,29 @@ from tests.e2e.pusher import WebhookPusher
 RATE = 10
 CHATS = 30
 REPLICAS = 3
+SECRET = "replica-secret"
+
+
+def _replica(
+    fake: BenchTelegram, tmp_path: Path, n: int, url: str, port: int, **settings: str
+) -> BotProcess:
+    """Replica `n` in webhook mode on `url` and Redis, serving on `port`."""
+    workdir = tmp_path / f"replica-{n}"
+    workdir.mkdir()
+    env = bot_env(
+        workdir,
+        url,
+        fake.base_url,
+        BOT_TOKEN=fake.token,
+        REDIS_URL=REDIS_TEST_URL,
+        WEBHOOK_BASE_URL="https://bot.example.org",
+        WEBHOOK_SECRET=SECRET,
+        WEB_PORT=str(port),
+        DATABASE_POOL_SIZE="3",
+        QUIET_HOURS="off",
+        **settings,
+    )
+    return BotProcess(fake, workdir, env)
 
 
 async def _healthy(port: int, process: BotProcess, timeout: float = 60) -> None:
@@ -92,22 +115,7 @@ async def test_three_replicas_share_telegrams_limits_and_keep_each_chat_in_order
         try:
             for n in range(REPLICAS):
                 port = free_port()
-                workdir = tmp_path / f"replica-{n}"
-                workdir.mkdir()
-                env = bot_env(
-                    workdir,
-                    url,
-                    fake.base_url,
-                    BOT_TOKEN=token,
-                    REDIS_URL=REDIS_TEST_URL,
-                    SEND_RATE=str(RATE),
-                    WEBHOOK_BASE_URL="https://bot.example.org",
-                    WEBHOOK_SECRET="replica-secret",
-                    WEB_PORT=str(port),
-                    DATABASE_POOL_SIZE="3",
-                    QUIET_HOURS="off",
-                )
-                replica = BotProcess(fake, workdir, env)
+                replica = _replica(fake, tmp_path, n, url, port, SEND_RATE=str(RATE))
                 await replica.start(wait=False)
                 replicas.append(replica)
                 await _healthy(port, replica)
@@ -161,7 +169,6 @@ async def test_three_replicas_share_telegrams_limits_and_keep_each_chat_in_order
 
 SCHOOLS = 40
 PER_SCHOOL = 5  # 200 applications, one digest and five decisions per director
-SECRET = "replica-secret"
 LEADS = "this process runs the scheduled passes now"
 NUMBER = re.compile(r"№\s*(\d+)")
 STEP = 90.0  # per step of a decision: generous, for a loaded machine
@@ -238,26 +245,19 @@ async def test_a_replica_set_starts_together_survives_its_leader_and_decides_onc
         fake.listeners.append(lambda call, now: calls.append((now, call)))
         ports = [free_port() for _ in range(REPLICAS)]
         workdays = seed.workdays_file(tmp_path, working=True)
-        replicas = []
-        for n, port in enumerate(ports):
-            workdir = tmp_path / f"replica-{n}"
-            workdir.mkdir()
-            env = bot_env(
-                workdir,
+        replicas = [
+            _replica(
+                fake,
+                tmp_path,
+                n,
                 url,
-                fake.base_url,
-                BOT_TOKEN=token,
-                REDIS_URL=REDIS_TEST_URL,
-                WEBHOOK_BASE_URL="https://bot.example.org",
-                WEBHOOK_SECRET=SECRET,
-                WEB_PORT=str(port),
-                DATABASE_POOL_SIZE="3",
-                QUIET_HOURS="off",
+                port,
                 DIGEST_TIME="00:00",
                 WORKDAYS_FILE=str(workdays),
                 SEND_RATE="25",  # under the fake's 30: arrivals jitter on a busy machine
             )
-            replicas.append(BotProcess(fake, workdir, env))
+            for n, port in enumerate(ports)
+        ]
         engine = create_engine(url, pool_size=TEST_POOL_SIZE)
         db = create_sessionmaker(engine)
         try:

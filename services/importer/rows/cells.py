@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from models import Kind, Role, Status
@@ -139,23 +140,20 @@ class _Row:
             return None
 
     def zone(self, column: str) -> str | None:
-        value = self.raw(column)
-        if not value:
-            return None
-        try:
-            return parse_zone(value)
-        except ValueError:
-            self.fail(column, value, Message.of("import-unknown-zone"))
-            return None
+        return self._parsed(column, parse_zone, "import-unknown-zone")
 
     def region(self, column: str) -> str | None:
+        return self._parsed(column, parse_region, "import-bad-region")
+
+    def _parsed(self, column: str, parse: Callable[[str], str], refusal: str) -> str | None:
+        """An optional cell in a checked spelling: empty is None, a ValueError the row's error."""
         value = self.raw(column)
         if not value:
             return None
         try:
-            return parse_region(value)
+            return parse(value)
         except ValueError:
-            self.fail(column, value, Message.of("import-bad-region"))
+            self.fail(column, value, Message.of(refusal))
             return None
 
     def hours(self, column: str) -> int | None:
