@@ -6,6 +6,11 @@ update id, or finds it recorded and tells the caller to skip the update. Two rep
 the same update at once: the second one's insert waits for the first transaction and then
 finds the row (PostgreSQL), or waits for the write lock (SQLite). A replica that dies before
 committing leaves no row, and the retry is handled in full.
+
+The claim stays in the database when REDIS_URL is set, too: only there is it one transaction
+with the update's own changes. A Redis key set before the commit would make the retry of an
+update whose replica died skip it (lost); set after the commit, a retry arriving in between
+would be handled twice. The rows are kept for RETENTION and pruned in bounded batches.
 """
 
 from __future__ import annotations
