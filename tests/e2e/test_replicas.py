@@ -292,7 +292,7 @@ async def test_a_replica_set_starts_together_survives_its_leader_and_decides_onc
             others = [r for r in replicas if r is not leader]
             await _until(
                 lambda: any(LEADS in _current_log(r) for r in others),
-                65,  # a tick a minute; the dead leader's lock goes with its connection
+                70,  # a tick a minute (+ jitter); the dead leader's lock goes with its connection
                 "another replica taking the scheduler's lease",
             )
             took_over = asyncio.get_running_loop().time() - killed_at
