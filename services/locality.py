@@ -52,9 +52,15 @@ def person_today(person: Person | None, now: datetime, default: ZoneInfo) -> dat
     return now.astimezone(zone).date()
 
 
+def school_zone(application: Application, default: ZoneInfo) -> ZoneInfo:
+    """The clock of an application's school: its card's and notices' times are read in it, so
+    the director, the deputy and the teacher read the same times."""
+    return zone_of(application.organization.timezone, default)
+
+
 def school_today(application: Application, now: datetime, default: ZoneInfo) -> date:
     """Today at an application's school: the day its deputies' periods are checked against."""
-    return now.astimezone(zone_of(application.organization.timezone, default)).date()
+    return now.astimezone(school_zone(application, default)).date()
 
 
 def parse_zone(text: str) -> str:

@@ -15,13 +15,13 @@ from handlers.render.cards import (
     fit,
     fmt_time,
     header,
-    school_zone,
     who,
 )
 from models import HistoryAction, Status
 from services.cards import CardData, Change
 from services.i18n import Language, catalogue
 from services.labels import STATUS_LABELS
+from services.locality import school_zone
 
 _t = catalogue(Language.RU).text
 

@@ -16,7 +16,7 @@ from models import Application, Group, Status
 from services.cards import CardData, Change
 from services.i18n import Language, catalogue
 from services.labels import KIND_LABELS, STATUS_LABELS
-from services.locality import zone_of
+from services.locality import school_zone
 
 _t = catalogue(Language.RU).text
 
@@ -46,12 +46,6 @@ def cut_field(value: str, limit: int = MAX_FIELD) -> str:
 
 def fmt_date(value: date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else "—"
-
-
-def school_zone(app: Application, tz: ZoneInfo) -> ZoneInfo:
-    """The clock of an application's card and notices: its school's (services.locality), so
-    the director, the deputy and the teacher read the same times; `tz` without one."""
-    return zone_of(app.organization.timezone, tz)
 
 
 def fmt_time(value: datetime, tz: ZoneInfo) -> str:

@@ -10,13 +10,13 @@ from handlers.render.cards import (
     fit,
     fmt_date,
     fmt_time,
-    school_zone,
     who,
 )
 from models import Application, Status
 from services.cards import Change
 from services.i18n import Language, catalogue
 from services.labels import STATUS_LABELS
+from services.locality import school_zone
 
 _t = catalogue(Language.RU).text
 

@@ -20,7 +20,7 @@ from services.importer.rows.values import (
 )
 from services.labels import KIND_LABELS, ROLE_LABELS, STATUS_LABELS, fold, role_from_label
 from services.locality import parse_region, parse_zone
-from services.phones import InvalidPhone, normalize_phone
+from services.phones import normalize_phone
 
 
 class _Row:
@@ -130,14 +130,8 @@ class _Row:
         return frozenset(roles)
 
     def phone(self, column: str) -> str | None:
-        value = self.raw(column)
-        if not value:
-            return None
-        try:
-            return normalize_phone(value)
-        except InvalidPhone:
-            self.fail(column, value, Message.of("import-bad-phone"))
-            return None
+        # InvalidPhone is a ValueError.
+        return self._parsed(column, normalize_phone, "import-bad-phone")
 
     def zone(self, column: str) -> str | None:
         return self._parsed(column, parse_zone, "import-unknown-zone")
